@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+/*
+ * What the runtime knows about one container while creating it. The init is
+ * cloned from the runtime, so it sees the same struct (copy-on-write) and
+ * needs nothing re-sent but its host pid.
+ */
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/arena.h"
+#include "base/err.h"
+#include "moat/moat.h"
+#include "spec/spec.h"
+
+struct container {
+	struct moat_ctx *ctx;
+	const struct moat_create_opts *opts;
+	const char *id;
+	char *bundle; /* absolute */
+	struct moat_spec *spec;
+	char *created; /* RFC 3339 */
+
+	int rootfd;     /* state root dir */
+	int dirfd;      /* this container's (locked) state dir */
+	char tmpname[256];
+
+	bool detached;  /* create: wait for `start` on start.sock; run: SYNC_START */
+	int sync_parent, sync_child; /* socketpair ends */
+	int console_sock; /* connected --console-socket, or -1 */
+	int start_listen; /* init: listening start.sock, or -1 */
+
+	pid_t pid;      /* host pid of the init */
+	int pidfd;
+	unsigned long long start_time;
+
+	/* init only */
+	int report_fd;  /* where the init reports a late failure (sync socket, or start conn) */
+	int host_root;  /* O_PATH fd of the host's root for createContainer/startContainer hooks */
+	int pty_slave;  /* process.terminal */
+	char exe[4096]; /* process.args[0] resolved in the container's PATH */
+};
+
+/* Build the OCI state JSON for hooks (status as given). */
+void container_state_json(const struct container *c, const char *status, struct moat_buf *out);
+
+/* The init: runs in the cloned child, never returns. */
+__attribute__((noreturn)) void init_main(struct container *c);
+
+/* Pieces of the init, one file each. All return 0 or -errno with *err set. */
+int ns_join_and_unshare(struct container *c, struct moat_err *err);
+int ns_setup_net_loopback(struct moat_err *err);
+int ns_write_id_maps(pid_t pid, const struct moat_spec *spec, struct moat_err *err);
+int ns_move_net_devices(const struct container *c, struct moat_err *err);
+int ns_apply_sysctl(const struct moat_spec *spec, struct moat_err *err);
+int rootfs_prepare(struct container *c, struct moat_err *err);
+int rootfs_finish(struct container *c, struct moat_err *err);
+int rootfs_pivot(struct container *c, struct moat_err *err);
+int rootfs_make_readonly(struct moat_err *err);
+int process_resolve_exe(struct container *c, struct moat_err *err);
+int process_prepare_early(struct container *c, struct moat_err *err);
+int process_finalize(struct container *c, struct moat_err *err);
+
+/* Hooks: run each hook of kind with the state JSON on stdin. When root_fd >= 0
+ * the hook process chroots there first (createContainer/startContainer hooks
+ * run in the container's namespaces but resolve their path in the runtime's
+ * filesystem). Returns 0 or -errno with *err naming the hook. */
+int hooks_run(const struct moat_spec *spec, enum moat_hook_kind kind, const char *state_json,
+	      int root_fd, struct moat_err *err);

@@ -1,0 +1,545 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * create and run: the runtime side of the protocol (docs/protocol.md).
+ * One clone3 makes the init with every namespace it can create at once;
+ * the init is a copy of this process, so nothing is re-executed or
+ * re-parsed. Failure at any step kills the init and removes the state dir.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/path.h"
+#include "container.h"
+#include "protocol.h"
+#include "state.h"
+#include "sys/sys.h"
+
+void container_state_json(const struct container *c, const char *status, struct moat_buf *out)
+{
+	const struct moat_spec *spec = c->spec;
+
+	moat_buf_puts(out, "{\"ociVersion\":\"1.2.0\",\"id\":");
+	moat_json_str(out, c->id);
+	moat_buf_printf(out, ",\"status\":\"%s\",\"pid\":%d,\"bundle\":", status, (int)c->pid);
+	moat_json_str(out, c->bundle);
+	if (spec->n_annotations) {
+		moat_buf_puts(out, ",\"annotations\":{");
+		for (size_t i = 0; i < spec->n_annotations; i++) {
+			if (i)
+				moat_buf_puts(out, ",");
+			moat_json_key(out, spec->annotations[i].key);
+			moat_json_str(out, spec->annotations[i].value);
+		}
+		moat_buf_puts(out, "}");
+	}
+	moat_buf_puts(out, "}");
+}
+
+static void now_rfc3339(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static int read_whole(const char *path, char **ret, size_t *ret_len, struct moat_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return moat_err_set(err, errno, "open %s", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_size > 16 << 20) {
+		close(fd);
+		return moat_err_setx(err, EFBIG, "%s: too large", path);
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		abort();
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*ret = buf;
+	*ret_len = got;
+	return 0;
+}
+
+static uint64_t clone_flags(const struct moat_spec *spec)
+{
+	const struct moat_namespace *user = moat_spec_namespace(spec, CLONE_NEWUSER);
+	bool user_joined = user && user->path;
+	uint64_t flags = 0;
+
+	for (size_t i = 0; i < spec->n_namespaces; i++) {
+		const struct moat_namespace *ns = &spec->namespaces[i];
+		if (ns->path)
+			continue;
+		switch (ns->type) {
+		case CLONE_NEWCGROUP: /* after the cgroup is joined */
+		case CLONE_NEWTIME:   /* offsets first */
+			break;
+		case CLONE_NEWPID:
+			flags |= CLONE_NEWPID;
+			break;
+		default:
+			/* under a joined user namespace the init creates the
+			 * rest itself, so that namespace owns them */
+			if (!user_joined)
+				flags |= (uint64_t)ns->type;
+		}
+	}
+	return flags;
+}
+
+/* Hand the pty master to --console-socket, as runc does (the payload is a name). */
+static int console_forward(int sock, int master, struct moat_err *err)
+{
+	char name[] = "moat-console";
+	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = { 0 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &master, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		return moat_err_set(err, errno, "--console-socket: send pty");
+	return 0;
+}
+
+static int console_connect(const char *path, struct moat_err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return moat_err_setx(err, ENAMETOOLONG, "--console-socket: path too long");
+	strcpy(sa.sun_path, path);
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return moat_err_set(err, errno, "--console-socket: socket");
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(s);
+		return moat_err_set(err, e, "--console-socket: connect %s", path);
+	}
+	return s;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct moat_err *err)
+{
+	char tmp[PATH_MAX], buf[32];
+
+	if (snprintf(tmp, sizeof(tmp), "%s.moat-tmp", path) >= (int)sizeof(tmp))
+		return moat_err_setx(err, ENAMETOOLONG, "--pid-file: path too long");
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return moat_err_set(err, errno, "--pid-file: open %s", tmp);
+	int r = sys_write_all(fd, buf, (size_t)n);
+	close(fd);
+	if (r < 0 || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return moat_err_set(err, r < 0 ? -r : errno, "--pid-file: write %s", path);
+	}
+	return 0;
+}
+
+static int run_runtime_hooks(struct container *c, enum moat_hook_kind k, const char *status,
+			     struct moat_err *err)
+{
+	if (!c->spec->hooks[k].n)
+		return 0;
+	struct moat_buf b = { 0 };
+	container_state_json(c, status, &b);
+	int r = hooks_run(c->spec, k, b.data, -1, err);
+	moat_buf_free(&b);
+	return r;
+}
+
+/* The runtime side of the protocol, from GO to CREATED. */
+static int drive_init(struct container *c, struct moat_err *err)
+{
+	struct sync_msg m = { .type = SYNC_GO, .pid = c->pid };
+	int r;
+
+	if (moat_spec_namespace(c->spec, CLONE_NEWUSER) &&
+	    !moat_spec_namespace(c->spec, CLONE_NEWUSER)->path &&
+	    (r = ns_write_id_maps(c->pid, c->spec, err)) < 0)
+		return r;
+	if ((r = ns_move_net_devices(c, err)) < 0)
+		return r;
+	if ((r = sync_send(c->sync_parent, &m, -1)) < 0)
+		return moat_err_set(err, -r, "start the container's init");
+	for (;;) {
+		int fd = -1;
+		r = sync_recv(c->sync_parent, &m, &fd);
+		if (r < 0)
+			return moat_err_set(err, -r, "the container's init exited during setup");
+		switch (m.type) {
+		case SYNC_PRE_PIVOT:
+			if ((r = run_runtime_hooks(c, MOAT_HOOK_PRESTART, "creating", err)) < 0 ||
+			    (r = run_runtime_hooks(c, MOAT_HOOK_CREATE_RUNTIME, "creating", err)) < 0)
+				return r;
+			if ((r = sync_send_type(c->sync_parent, SYNC_PRE_PIVOT_DONE)) < 0)
+				return moat_err_set(err, -r, "the container's init exited during setup");
+			break;
+		case SYNC_CONSOLE:
+			r = c->console_sock >= 0 ? console_forward(c->console_sock, fd, err) : 0;
+			if (r == 0 && c->console_sock < 0)
+				c->pty_slave = fd; /* run: kept as the pty master, see run_wait */
+			else if (fd >= 0)
+				close(fd);
+			if (r < 0)
+				return r;
+			break;
+		case SYNC_CREATED:
+			return 0;
+		case SYNC_ERROR:
+			*err = m.err;
+			return moat_err_ret(err);
+		default:
+			return moat_err_setx(err, EPROTO, "protocol: unexpected message %u", m.type);
+		}
+	}
+}
+
+static void container_abort(struct container *c)
+{
+	if (c->pidfd >= 0) {
+		sys_pidfd_send_signal(c->pidfd, SIGKILL);
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+}
+
+static void container_close(struct container *c)
+{
+	int *fds[] = { &c->sync_parent, &c->sync_child, &c->console_sock, &c->pidfd, &c->dirfd,
+		       &c->rootfd };
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	if (c->pty_slave >= 0)
+		close(c->pty_slave);
+	c->pty_slave = -1;
+	moat_spec_free(c->spec);
+	c->spec = NULL;
+	free(c->bundle);
+	c->bundle = NULL;
+}
+
+/* Set up c and make the init; on success the init waits for start. */
+static int container_create(struct container *c, struct moat_err *err)
+{
+	char *raw = NULL, cfgpath[PATH_MAX], created[64];
+	size_t raw_len = 0;
+	int r;
+
+	c->sync_parent = c->sync_child = c->console_sock = c->pidfd = c->dirfd = c->rootfd = -1;
+	c->pty_slave = -1;
+	if ((r = moat_id_check(c->id, err)) < 0)
+		return r;
+	c->bundle = realpath(c->opts->bundle ? c->opts->bundle : ".", NULL);
+	if (!c->bundle)
+		return moat_err_set(err, errno, "bundle %s", c->opts->bundle ? c->opts->bundle : ".");
+	snprintf(cfgpath, sizeof(cfgpath), "%s/config.json", c->bundle);
+	if ((r = read_whole(cfgpath, &raw, &raw_len, err)) < 0)
+		return moat_err_prefix(err, "config.json");
+	r = moat_spec_load_string(raw, raw_len, c->bundle, &c->spec, err);
+	if (r < 0) {
+		free(raw);
+		return moat_err_prefix(err, "config.json");
+	}
+	if (!c->spec->has_process) {
+		free(raw);
+		return moat_err_setx(err, EINVAL, "config.json: process: required to create a container");
+	}
+	if (c->spec->process.terminal && c->detached && !c->opts->console_socket) {
+		free(raw);
+		return moat_err_setx(err, EINVAL,
+				     "process.terminal is true: --console-socket is required when detached");
+	}
+
+	r = state_root_open(c->ctx->root, true, err);
+	if (r < 0) {
+		free(raw);
+		return r;
+	}
+	c->rootfd = r;
+	if (faccessat(c->rootfd, c->id, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		free(raw);
+		return moat_err_setx(err, EEXIST, "container \"%s\" already exists", c->id);
+	}
+	r = state_dir_begin(c->rootfd, c->id, c->tmpname, sizeof(c->tmpname), err);
+	if (r < 0) {
+		free(raw);
+		return r;
+	}
+	c->dirfd = r;
+	/* delete runs poststop hooks from this copy, whatever the bundle becomes */
+	int cfd = openat(c->dirfd, "config.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	r = cfd < 0 ? -errno : sys_write_all(cfd, raw, raw_len);
+	if (cfd >= 0)
+		close(cfd);
+	free(raw);
+	if (r < 0) {
+		moat_err_set(err, -r, "save config.json");
+		goto fail;
+	}
+	now_rfc3339(created, sizeof(created));
+	c->created = NULL;
+
+	if (c->opts->console_socket) {
+		r = c->console_sock = console_connect(c->opts->console_socket, err);
+		if (r < 0)
+			goto fail;
+	}
+	int sp[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
+		r = moat_err_set(err, errno, "socketpair");
+		goto fail;
+	}
+	c->sync_parent = sp[0];
+	c->sync_child = sp[1];
+
+	/* A joined pid namespace applies to children: enter it for the clone
+	 * only, then return to ours so hooks run in the runtime's. */
+	int own_pidns = -1;
+	const struct moat_namespace *pidns = moat_spec_namespace(c->spec, CLONE_NEWPID);
+	if (pidns && pidns->path) {
+		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		int fd = open(pidns->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || sys_setns(fd, CLONE_NEWPID) < 0) {
+			r = moat_err_set(err, errno, "join pid namespace %s", pidns->path);
+			if (fd >= 0)
+				close(fd);
+			if (own_pidns >= 0)
+				close(own_pidns);
+			goto fail;
+		}
+		close(fd);
+	}
+	int pidfd = -1;
+	struct clone_args ca = { .flags = CLONE_PIDFD | clone_flags(c->spec),
+				 .pidfd = (uint64_t)(uintptr_t)&pidfd,
+				 .exit_signal = SIGCHLD };
+	pid_t pid = sys_clone3(&ca);
+	if (pid == 0)
+		init_main(c);
+	if (own_pidns >= 0) {
+		sys_setns(own_pidns, CLONE_NEWPID);
+		close(own_pidns);
+	}
+	if (pid < 0) {
+		r = moat_err_set(err, -pid, "clone the container's init");
+		goto fail;
+	}
+	c->pid = pid;
+	c->pidfd = pidfd;
+	close(c->sync_child);
+	c->sync_child = -1;
+	char pstate;
+	sys_proc_stat(pid, &pstate, &c->start_time);
+
+	if ((r = drive_init(c, err)) < 0)
+		goto fail;
+
+	struct moat_state st = { .id = (char *)c->id, .pid = pid, .start_time = c->start_time,
+				 .bundle = c->bundle, .rootfs = c->spec->root_path,
+				 .created = created, .owner = "" };
+	char **keys = moat_arena_alloc(&c->spec->arena, (c->spec->n_annotations + 1) * sizeof(char *));
+	char **vals = moat_arena_alloc(&c->spec->arena, (c->spec->n_annotations + 1) * sizeof(char *));
+	for (size_t i = 0; i < c->spec->n_annotations; i++) {
+		keys[i] = c->spec->annotations[i].key;
+		vals[i] = c->spec->annotations[i].value;
+	}
+	st.annot_keys = keys;
+	st.annot_values = vals;
+	st.n_annotations = c->spec->n_annotations;
+	if ((r = state_write(c->dirfd, &st, err)) < 0)
+		goto fail;
+	if ((r = state_dir_publish(c->rootfd, c->tmpname, c->id, err)) < 0)
+		goto fail;
+	c->tmpname[0] = '\0';
+	if (c->opts->pid_file && (r = write_pid_file(c->opts->pid_file, pid, err)) < 0)
+		goto fail;
+	return 0;
+
+fail:
+	container_abort(c);
+	state_dir_remove(c->rootfd, c->tmpname[0] ? c->tmpname : c->id);
+	return r;
+}
+
+int moat_create(struct moat_ctx *ctx, const struct moat_create_opts *o, struct moat_err *err)
+{
+	struct container c = { .ctx = ctx, .opts = o, .id = o->id, .detached = true };
+
+	int r = container_create(&c, err);
+	if (r == 0 && (r = sync_send_type(c.sync_parent, SYNC_DETACH)) < 0) {
+		moat_err_set(err, -r, "the container's init exited");
+		container_abort(&c);
+		state_dir_remove(c.rootfd, c.id);
+	}
+	container_close(&c);
+	return r;
+}
+
+/* Copy between the pty master and our stdio until the container exits. */
+static void pty_pump(int from, int to)
+{
+	char buf[4096];
+	ssize_t n = read(from, buf, sizeof(buf));
+	if (n > 0)
+		sys_write_all(to, buf, (size_t)n);
+}
+
+static int run_wait(struct container *c, int sfd, int *ret_status)
+{
+	int status = 0;
+	int master = c->pty_slave; /* run without --console-socket keeps the master */
+
+	for (;;) {
+		struct pollfd p[4] = { { .fd = c->pidfd, .events = POLLIN },
+				       { .fd = sfd, .events = POLLIN },
+				       { .fd = master, .events = POLLIN },
+				       { .fd = master >= 0 ? 0 : -1, .events = POLLIN } };
+		if (poll(p, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[2].revents & POLLIN)
+			pty_pump(master, 1);
+		if (p[3].revents & (POLLIN | POLLHUP)) {
+			char buf[4096];
+			ssize_t n = read(0, buf, sizeof(buf));
+			if (n > 0)
+				sys_write_all(master, buf, (size_t)n);
+			else
+				p[3].fd = -1;
+		}
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
+				sys_pidfd_send_signal(c->pidfd, (int)si.ssi_signo);
+		}
+		if (p[0].revents & POLLIN)
+			break;
+	}
+	if (master >= 0) {
+		/* drain what the container printed last */
+		struct pollfd p = { .fd = master, .events = POLLIN };
+		while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
+			pty_pump(master, 1);
+	}
+	while (waitpid(c->pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	*ret_status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+	return 0;
+}
+
+/* After SYNC_START: EOF on the sync socket means execve happened. */
+static int wait_exec(int sock, struct moat_err *err)
+{
+	struct sync_msg m;
+	int r = sync_recv(sock, &m, NULL);
+	if (r == -EPIPE)
+		return 0;
+	if (r < 0)
+		return moat_err_set(err, -r, "start");
+	if (m.type == SYNC_ERROR) {
+		*err = m.err;
+		return moat_err_ret(err);
+	}
+	return moat_err_setx(err, EPROTO, "protocol: unexpected message %u", m.type);
+}
+
+int container_poststop_and_remove(struct moat_ctx *ctx, int rootfd, const char *id,
+				  struct moat_err *err);
+
+int moat_run(struct moat_ctx *ctx, const struct moat_create_opts *o, int *ret_status,
+	     struct moat_err *err)
+{
+	struct container c = { .ctx = ctx, .opts = o, .id = o->id, .detached = false };
+	sigset_t all, old;
+	int r;
+
+	/* Signals to moat go to the container: block them now (the init
+	 * unblocks them before execve) and read them from a signalfd. */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	int sfd = signalfd(-1, &all, SFD_CLOEXEC);
+
+	r = container_create(&c, err);
+	if (r < 0)
+		goto out;
+	if ((r = sync_send_type(c.sync_parent, SYNC_START)) < 0 ||
+	    (r = wait_exec(c.sync_parent, err)) < 0) {
+		if (r == -EPIPE)
+			moat_err_set(err, EPIPE, "the container's init exited");
+		container_abort(&c);
+		container_poststop_and_remove(ctx, c.rootfd, c.id, NULL);
+		goto out;
+	}
+	if (c.spec->hooks[MOAT_HOOK_POSTSTART].n) {
+		struct moat_err werr;
+		if (run_runtime_hooks(&c, MOAT_HOOK_POSTSTART, "running", &werr) < 0 && ctx->warn)
+			ctx->warn(werr.msg);
+	}
+	if (o->detach) {
+		*ret_status = 0;
+		goto out;
+	}
+	r = run_wait(&c, sfd, ret_status);
+	if (r < 0) {
+		moat_err_set(err, -r, "wait for the container");
+		goto out;
+	}
+	r = container_poststop_and_remove(ctx, c.rootfd, c.id, err);
+out:
+	container_close(&c);
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
+}

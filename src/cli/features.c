@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -8,7 +9,7 @@ int cmd_features(struct cli *cli, int argc, char **argv)
 	struct moat_buf b = { 0 };
 
 	if (argc > 1) {
-		if (argv[1][0] == '-' && (argv[1][1] == 'h' || argv[1][2] == 'h')) {
+		if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 			puts("usage: moat features\n\nPrint the OCI features JSON.");
 			return 0;
 		}

@@ -23,11 +23,13 @@ struct container {
 
 	int rootfd;     /* state root dir */
 	int dirfd;      /* this container's (locked) state dir */
-	char tmpname[256];
+	char tmpname[256]; /* the state dir's name until published as id */
+	bool published;
 
 	bool detached;  /* create: wait for `start` on start.sock; run: SYNC_START */
 	int sync_parent, sync_child; /* socketpair ends */
 	int console_sock; /* connected --console-socket, or -1 */
+	int pty_master;   /* run without --console-socket: moat relays the pty, or -1 */
 	int start_listen; /* init: listening start.sock, or -1 */
 
 	pid_t pid;      /* host pid of the init */

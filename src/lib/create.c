@@ -14,11 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -215,13 +217,14 @@ static int drive_init(struct container *c, struct moat_err *err)
 				return moat_err_set(err, -r, "the container's init exited during setup");
 			break;
 		case SYNC_CONSOLE:
-			r = c->console_sock >= 0 ? console_forward(c->console_sock, fd, err) : 0;
-			if (r == 0 && c->console_sock < 0)
-				c->pty_slave = fd; /* run: kept as the pty master, see run_wait */
-			else if (fd >= 0)
+			if (c->console_sock >= 0) {
+				r = console_forward(c->console_sock, fd, err);
 				close(fd);
-			if (r < 0)
-				return r;
+				if (r < 0)
+					return r;
+			} else {
+				c->pty_master = fd; /* run: relayed by run_wait */
+			}
 			break;
 		case SYNC_CREATED:
 			return 0;
@@ -252,9 +255,9 @@ static void container_close(struct container *c)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
-	if (c->pty_slave >= 0)
-		close(c->pty_slave);
-	c->pty_slave = -1;
+	if (c->pty_master >= 0)
+		close(c->pty_master);
+	c->pty_master = -1;
 	moat_spec_free(c->spec);
 	c->spec = NULL;
 	free(c->bundle);
@@ -269,7 +272,7 @@ static int container_create(struct container *c, struct moat_err *err)
 	int r;
 
 	c->sync_parent = c->sync_child = c->console_sock = c->pidfd = c->dirfd = c->rootfd = -1;
-	c->pty_slave = -1;
+	c->pty_slave = c->pty_master = -1;
 	if ((r = moat_id_check(c->id, err)) < 0)
 		return r;
 	c->bundle = realpath(c->opts->bundle ? c->opts->bundle : ".", NULL);
@@ -287,7 +290,7 @@ static int container_create(struct container *c, struct moat_err *err)
 		free(raw);
 		return moat_err_setx(err, EINVAL, "config.json: process: required to create a container");
 	}
-	if (c->spec->process.terminal && c->detached && !c->opts->console_socket) {
+	if (c->spec->process.terminal && (c->detached || c->opts->detach) && !c->opts->console_socket) {
 		free(raw);
 		return moat_err_setx(err, EINVAL,
 				     "process.terminal is true: --console-socket is required when detached");
@@ -393,14 +396,14 @@ static int container_create(struct container *c, struct moat_err *err)
 		goto fail;
 	if ((r = state_dir_publish(c->rootfd, c->tmpname, c->id, err)) < 0)
 		goto fail;
-	c->tmpname[0] = '\0';
+	c->published = true;
 	if (c->opts->pid_file && (r = write_pid_file(c->opts->pid_file, pid, err)) < 0)
 		goto fail;
 	return 0;
 
 fail:
 	container_abort(c);
-	state_dir_remove(c->rootfd, c->tmpname[0] ? c->tmpname : c->id);
+	state_dir_remove(c->rootfd, c->published ? c->id : c->tmpname);
 	return r;
 }
 
@@ -409,63 +412,93 @@ int moat_create(struct moat_ctx *ctx, const struct moat_create_opts *o, struct m
 	struct container c = { .ctx = ctx, .opts = o, .id = o->id, .detached = true };
 
 	int r = container_create(&c, err);
-	if (r == 0 && (r = sync_send_type(c.sync_parent, SYNC_DETACH)) < 0) {
-		moat_err_set(err, -r, "the container's init exited");
-		container_abort(&c);
-		state_dir_remove(c.rootfd, c.id);
+	if (r == 0) {
+		/* The init closes its end once it no longer dies with us; exiting
+		 * before that EOF would kill it through PR_SET_PDEATHSIG. */
+		struct sync_msg m;
+		r = sync_send_type(c.sync_parent, SYNC_DETACH);
+		if (r == 0 && (r = sync_recv(c.sync_parent, &m, NULL)) == -EPIPE)
+			r = 0;
+		else if (r == 0)
+			r = -EPROTO;
+		if (r < 0) {
+			moat_err_set(err, -r, "the container's init exited");
+			container_abort(&c);
+			state_dir_remove(c.rootfd, c.id);
+		}
 	}
 	container_close(&c);
 	return r;
 }
 
-/* Copy between the pty master and our stdio until the container exits. */
-static void pty_pump(int from, int to)
+/* Copy what is readable on from to to; false at EOF or error. */
+static bool relay(int from, int to)
 {
 	char buf[4096];
 	ssize_t n = read(from, buf, sizeof(buf));
-	if (n > 0)
-		sys_write_all(to, buf, (size_t)n);
+	if (n <= 0)
+		return n < 0 && errno == EINTR;
+	return sys_write_all(to, buf, (size_t)n) == 0;
 }
 
+static void winsize_copy(int from, int to)
+{
+	struct winsize ws;
+
+	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
+		ioctl(to, TIOCSWINSZ, &ws);
+}
+
+/*
+ * Wait for the container, forwarding signals (SIGWINCH resizes the pty
+ * instead) and, when moat holds the pty, relaying it to our stdio with our
+ * terminal in raw mode, as runc does.
+ */
 static int run_wait(struct container *c, int sfd, int *ret_status)
 {
-	int status = 0;
-	int master = c->pty_slave; /* run without --console-socket keeps the master */
+	int status = 0, master = c->pty_master;
+	struct termios saved;
+	bool raw = false;
 
+	if (master >= 0 && isatty(0) && tcgetattr(0, &saved) == 0) {
+		struct termios t = saved;
+		cfmakeraw(&t);
+		raw = tcsetattr(0, TCSANOW, &t) == 0;
+		winsize_copy(0, master);
+	}
+	bool in_open = master >= 0;
 	for (;;) {
 		struct pollfd p[4] = { { .fd = c->pidfd, .events = POLLIN },
 				       { .fd = sfd, .events = POLLIN },
 				       { .fd = master, .events = POLLIN },
-				       { .fd = master >= 0 ? 0 : -1, .events = POLLIN } };
+				       { .fd = in_open ? 0 : -1, .events = POLLIN } };
 		if (poll(p, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			break;
 		}
-		if (p[2].revents & POLLIN)
-			pty_pump(master, 1);
-		if (p[3].revents & (POLLIN | POLLHUP)) {
-			char buf[4096];
-			ssize_t n = read(0, buf, sizeof(buf));
-			if (n > 0)
-				sys_write_all(master, buf, (size_t)n);
-			else
-				p[3].fd = -1;
-		}
+		if ((p[2].revents & (POLLIN | POLLHUP)) && !relay(master, 1))
+			master = -1;
+		if ((p[3].revents & (POLLIN | POLLHUP)) && !relay(0, c->pty_master))
+			in_open = false;
 		if (p[1].revents & POLLIN) {
 			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) && si.ssi_signo != SIGCHLD)
-				sys_pidfd_send_signal(c->pidfd, (int)si.ssi_signo);
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGWINCH && c->pty_master >= 0)
+					winsize_copy(0, c->pty_master);
+				else if (si.ssi_signo != SIGCHLD)
+					sys_pidfd_send_signal(c->pidfd, (int)si.ssi_signo);
+			}
 		}
 		if (p[0].revents & POLLIN)
 			break;
 	}
-	if (master >= 0) {
-		/* drain what the container printed last */
-		struct pollfd p = { .fd = master, .events = POLLIN };
-		while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
-			pty_pump(master, 1);
-	}
+	/* what the container printed last */
+	struct pollfd p = { .fd = master, .events = POLLIN };
+	while (master >= 0 && poll(&p, 1, 0) > 0 && (p.revents & POLLIN) && relay(master, 1))
+		;
+	if (raw)
+		tcsetattr(0, TCSANOW, &saved);
 	while (waitpid(c->pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return -errno;

@@ -193,6 +193,12 @@ void init_main(struct container *c)
 		c->start_listen = start_socket(c, &err);
 		STEP(c->start_listen);
 	}
+	/* The state dir fd carries the runtime's flock (locks belong to the open
+	 * file description, which the clone shares): the init must not keep it,
+	 * or `moat start` would wait for the lock forever. */
+	close(c->dirfd);
+	close(c->rootfd);
+	c->dirfd = c->rootfd = -1;
 	if (has_hooks(spec, MOAT_HOOK_CREATE_CONTAINER) || has_hooks(spec, MOAT_HOOK_START_CONTAINER)) {
 		/* a private copy of the runtime's mount tree, for hooks that run
 		 * in the container's namespaces but resolve paths on the host */

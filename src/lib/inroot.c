@@ -60,7 +60,7 @@ int inroot_check_escape(int rootfd, const char *path, struct moat_err *err)
 			char *slash = strrchr(done, '/');
 			if (!slash)
 				return moat_err_setx(err, EXDEV,
-						     "%s: a symlink on the way leads outside the rootfs", path);
+						     "a symlink on the way leads outside the rootfs");
 			*slash = '\0';
 			p = end;
 			continue;

@@ -244,9 +244,14 @@ int moat_delete(struct moat_ctx *ctx, const char *id, bool force, struct moat_er
 	int rootfd, dirfd, r;
 
 	if ((rootfd = open_root(ctx, id, err)) < 0)
-		return rootfd;
-	if ((r = dirfd = state_dir_lock(rootfd, id, err)) < 0)
+		return force && rootfd == -ENOENT ? 0 : rootfd;
+	if ((r = dirfd = state_dir_lock(rootfd, id, err)) < 0) {
+		/* delete --force of a container that is gone succeeds, as runc's
+		 * (shims call it to make sure) */
+		if (force && r == -ENOENT)
+			r = 0;
 		goto out;
+	}
 	if ((r = state_read(dirfd, id, &a, &st, err)) < 0)
 		goto out;
 	if ((st.status == MOAT_STATUS_RUNNING || st.status == MOAT_STATUS_PAUSED) && !force) {

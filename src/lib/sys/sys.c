@@ -146,7 +146,7 @@ int sys_proc_stat(pid_t pid, char *ret_state, unsigned long long *ret_start)
 		return -EINVAL;
 	p++;
 	*ret_state = p[1];
-	for (int field = 2; field < 22; field++) {
+	for (int field = 3; field < 22; field++) { /* p is at the space before field 3 */
 		p = strchr(p + 1, ' ');
 		if (!p)
 			return -EINVAL;

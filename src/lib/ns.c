@@ -89,6 +89,12 @@ int ns_join_and_unshare(struct container *c, struct moat_err *err)
 
 	if (user_joined && (r = ns_join(user, err)) < 0)
 		return r;
+	/* In a new or joined user namespace the init still carries the host
+	 * ids it was cloned with, which map to nothing there (files it would
+	 * create fail with EOVERFLOW): become root of the namespace, now that
+	 * the maps are written. */
+	if (user && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return moat_err_set(err, errno, "become root in the user namespace");
 	int unshare_flags = 0;
 	for (size_t i = 0; i < spec->n_namespaces; i++) {
 		const struct moat_namespace *ns = &spec->namespaces[i];

@@ -241,7 +241,8 @@ static int mount_cgroup(int rootfd, const struct moat_mount *m, const struct con
 				snprintf(cg, sizeof(cg), "%s", strtok(line + 3, "\n"));
 		if (f)
 			fclose(f);
-		snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cg);
+		if (snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cg) >= (int)sizeof(path))
+			return moat_err_setx(err, ENAMETOOLONG, "cgroup path too long");
 		int mfd = bind_source(path, false, err);
 		if (mfd < 0)
 			return mfd;

@@ -3,8 +3,8 @@
  * The container process's identity and limits, applied by the init.
  *
  * Order matters (each step needs privileges the next one drops):
- *   rlimits (raising a hard limit needs CAP_SYS_RESOURCE), oom_score_adj,
- *   personality; then at the very end: bounding set drop (needs
+ *   oom_score_adj and personality early; then at the very end: rlimits
+ *   (raising a hard limit needs CAP_SYS_RESOURCE), bounding set drop (needs
  *   CAP_SETPCAP), setgroups/setresgid/setresuid with PR_SET_KEEPCAPS (so the
  *   permitted set survives the uid change), capset, ambient raise (needs the
  *   capability permitted and inheritable), no_new_privs, and seccomp last of
@@ -73,10 +73,11 @@ int process_resolve_exe(struct container *c, struct moat_err *err)
 	return moat_err_setx(err, ENOENT, "exec \"%s\": executable file not found in $PATH", name);
 }
 
-int process_prepare_early(struct container *c, struct moat_err *err)
+/* rlimits come last before the privilege drop: a low RLIMIT_NOFILE must not
+ * starve the init's own setup, and raising a hard limit needs
+ * CAP_SYS_RESOURCE, which the drop may remove. */
+static int rlimits_apply(const struct moat_process *p, struct moat_err *err)
 {
-	const struct moat_process *p = &c->spec->process;
-
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		const struct moat_rlimit *rl = &p->rlimits[i];
 		struct rlimit lim = { .rlim_cur = rl->soft, .rlim_max = rl->hard };
@@ -85,6 +86,13 @@ int process_prepare_early(struct container *c, struct moat_err *err)
 					    i, rl->name, (unsigned long long)rl->soft,
 					    (unsigned long long)rl->hard);
 	}
+	return 0;
+}
+
+int process_prepare_early(struct container *c, struct moat_err *err)
+{
+	const struct moat_process *p = &c->spec->process;
+
 	if (p->has_oom_score_adj) {
 		char buf[16];
 		int n = snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
@@ -175,6 +183,8 @@ int process_finalize(struct container *c, struct moat_err *err)
 	} else if (setsid() < 0 && errno != EPERM) {
 		return moat_err_set(err, errno, "setsid");
 	}
+	if ((r = rlimits_apply(p, err)) < 0)
+		return r;
 	/* keep permitted capabilities across the uid change; capset below
 	 * then sets exactly the configured sets */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)

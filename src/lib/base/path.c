@@ -58,7 +58,7 @@ char *moat_path_clean(struct moat_arena *a, const char *path)
 
 char *moat_path_join(struct moat_arena *a, const char *base, const char *path)
 {
-	struct moat_arena tmp = { 0 };
+	struct moat_arena tmp = {0};
 	char *joined = moat_arena_printf(&tmp, "%s/%s", base, path);
 	char *clean = moat_path_clean(a, joined);
 
@@ -68,7 +68,7 @@ char *moat_path_join(struct moat_arena *a, const char *base, const char *path)
 
 bool moat_path_is_clean(const char *path)
 {
-	struct moat_arena tmp = { 0 };
+	struct moat_arena tmp = {0};
 	bool clean = path[0] == '/' && strcmp(moat_path_clean(&tmp, path), path) == 0;
 
 	moat_arena_free(&tmp);
@@ -100,7 +100,7 @@ int moat_id_check(const char *id, struct moat_err *err)
 				     "1 to %d characters",
 				     shown, ID_MAX);
 	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return moat_err_setx(err, EINVAL,
-				     "invalid container id \"%s\": must not be \".\" or \"..\"", id);
+		return moat_err_setx(
+		    err, EINVAL, "invalid container id \"%s\": must not be \".\" or \"..\"", id);
 	return 0;
 }

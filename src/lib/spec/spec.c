@@ -50,24 +50,32 @@ struct loader {
 
 /* --- JSON paths and errors ---------------------------------------------- */
 
+/* vsnprintf: GCC does not flag its (intended) truncation of long paths */
+__attribute__((format(printf, 2, 3))) static const char *jp_fmt(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, JP_MAX, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 /* "<parent>.<key>", or "<key>" at the top level. */
 static const char *jp_key(char *buf, const char *parent, const char *key)
 {
-	snprintf(buf, JP_MAX, "%s%s%s", parent, *parent ? "." : "", key);
-	return buf;
+	return jp_fmt(buf, "%s%s%s", parent, *parent ? "." : "", key);
 }
 
 static const char *jp_idx(char *buf, const char *parent, size_t i)
 {
-	snprintf(buf, JP_MAX, "%s[%zu]", parent, i);
-	return buf;
+	return jp_fmt(buf, "%s[%zu]", parent, i);
 }
 
 /* A map entry: parent["key"]. */
 static const char *jp_map(char *buf, const char *parent, const char *key)
 {
-	snprintf(buf, JP_MAX, "%s[\"%.64s\"]", parent, key);
-	return buf;
+	return jp_fmt(buf, "%s[\"%.64s\"]", parent, key);
 }
 
 __attribute__((format(printf, 4, 5))) static int fail_code(struct loader *ld, int code,
@@ -141,7 +149,8 @@ static int val_int(struct loader *ld, struct json_object *v, const char *path, i
 		else
 			snprintf(shown, sizeof(shown), "%" PRId64, i);
 		return fail_code(ld, ERANGE, path,
-				 "%s is out of range (%" PRId64 " to %" PRId64 ")", shown, min, max);
+				 "%s is out of range (%" PRId64 " to %" PRId64 ")", shown, min,
+				 max);
 	}
 	*ret = i;
 	return 0;
@@ -184,8 +193,8 @@ static int opt_nonempty(struct loader *ld, struct json_object *obj, const char *
 	return r;
 }
 
-static int opt_bool(struct loader *ld, struct json_object *obj, const char *parent,
-		    const char *key, bool *ret)
+static int opt_bool(struct loader *ld, struct json_object *obj, const char *parent, const char *key,
+		    bool *ret)
 {
 	struct json_object *v = field(obj, key);
 	char p[JP_MAX];
@@ -198,8 +207,8 @@ static int opt_bool(struct loader *ld, struct json_object *obj, const char *pare
 	return 0;
 }
 
-static int opt_uint(struct loader *ld, struct json_object *obj, const char *parent,
-		    const char *key, uint64_t max, bool *has, uint64_t *ret)
+static int opt_uint(struct loader *ld, struct json_object *obj, const char *parent, const char *key,
+		    uint64_t max, bool *has, uint64_t *ret)
 {
 	struct json_object *v = field(obj, key);
 	char p[JP_MAX];
@@ -212,8 +221,8 @@ static int opt_uint(struct loader *ld, struct json_object *obj, const char *pare
 	return r;
 }
 
-static int opt_int(struct loader *ld, struct json_object *obj, const char *parent,
-		   const char *key, int64_t min, int64_t max, bool *has, int64_t *ret)
+static int opt_int(struct loader *ld, struct json_object *obj, const char *parent, const char *key,
+		   int64_t min, int64_t max, bool *has, int64_t *ret)
 {
 	struct json_object *v = field(obj, key);
 	char p[JP_MAX];
@@ -227,8 +236,8 @@ static int opt_int(struct loader *ld, struct json_object *obj, const char *paren
 }
 
 /* A required unsigned integer. */
-static int req_uint(struct loader *ld, struct json_object *obj, const char *parent,
-		    const char *key, uint64_t max, uint64_t *ret)
+static int req_uint(struct loader *ld, struct json_object *obj, const char *parent, const char *key,
+		    uint64_t max, uint64_t *ret)
 {
 	bool has = false;
 	char p[JP_MAX];
@@ -278,8 +287,8 @@ static int elem_object(struct loader *ld, struct json_object *arr, size_t i, con
 }
 
 /* An array of strings -> NULL-terminated vector; absent -> *ret NULL. */
-static int opt_strv(struct loader *ld, struct json_object *obj, const char *parent,
-		    const char *key, char ***ret, size_t *n)
+static int opt_strv(struct loader *ld, struct json_object *obj, const char *parent, const char *key,
+		    char ***ret, size_t *n)
 {
 	struct json_object *arr;
 	char base[JP_MAX], p[JP_MAX];
@@ -386,24 +395,24 @@ static const struct attr_opt {
 	uint64_t attr;
 	enum attr_op op;
 } attr_opts[] = {
-	{ "ro", MOUNT_ATTR_RDONLY, ATTR_SET },
-	{ "rw", MOUNT_ATTR_RDONLY, ATTR_CLEAR },
-	{ "nosuid", MOUNT_ATTR_NOSUID, ATTR_SET },
-	{ "suid", MOUNT_ATTR_NOSUID, ATTR_CLEAR },
-	{ "nodev", MOUNT_ATTR_NODEV, ATTR_SET },
-	{ "dev", MOUNT_ATTR_NODEV, ATTR_CLEAR },
-	{ "noexec", MOUNT_ATTR_NOEXEC, ATTR_SET },
-	{ "exec", MOUNT_ATTR_NOEXEC, ATTR_CLEAR },
-	{ "nodiratime", MOUNT_ATTR_NODIRATIME, ATTR_SET },
-	{ "diratime", MOUNT_ATTR_NODIRATIME, ATTR_CLEAR },
-	{ "nosymfollow", MOUNT_ATTR_NOSYMFOLLOW, ATTR_SET },
-	{ "symfollow", MOUNT_ATTR_NOSYMFOLLOW, ATTR_CLEAR },
-	{ "relatime", MOUNT_ATTR_RELATIME, ATIME_SET },
-	{ "noatime", MOUNT_ATTR_NOATIME, ATIME_SET },
-	{ "strictatime", MOUNT_ATTR_STRICTATIME, ATIME_SET },
-	{ "norelatime", MOUNT_ATTR_RELATIME, ATIME_UNSET },
-	{ "atime", MOUNT_ATTR_NOATIME, ATIME_UNSET },
-	{ "nostrictatime", MOUNT_ATTR_STRICTATIME, ATIME_UNSET },
+    {"ro", MOUNT_ATTR_RDONLY, ATTR_SET},
+    {"rw", MOUNT_ATTR_RDONLY, ATTR_CLEAR},
+    {"nosuid", MOUNT_ATTR_NOSUID, ATTR_SET},
+    {"suid", MOUNT_ATTR_NOSUID, ATTR_CLEAR},
+    {"nodev", MOUNT_ATTR_NODEV, ATTR_SET},
+    {"dev", MOUNT_ATTR_NODEV, ATTR_CLEAR},
+    {"noexec", MOUNT_ATTR_NOEXEC, ATTR_SET},
+    {"exec", MOUNT_ATTR_NOEXEC, ATTR_CLEAR},
+    {"nodiratime", MOUNT_ATTR_NODIRATIME, ATTR_SET},
+    {"diratime", MOUNT_ATTR_NODIRATIME, ATTR_CLEAR},
+    {"nosymfollow", MOUNT_ATTR_NOSYMFOLLOW, ATTR_SET},
+    {"symfollow", MOUNT_ATTR_NOSYMFOLLOW, ATTR_CLEAR},
+    {"relatime", MOUNT_ATTR_RELATIME, ATIME_SET},
+    {"noatime", MOUNT_ATTR_NOATIME, ATIME_SET},
+    {"strictatime", MOUNT_ATTR_STRICTATIME, ATIME_SET},
+    {"norelatime", MOUNT_ATTR_RELATIME, ATIME_UNSET},
+    {"atime", MOUNT_ATTR_NOATIME, ATIME_UNSET},
+    {"nostrictatime", MOUNT_ATTR_STRICTATIME, ATIME_UNSET},
 };
 
 static const struct prop_opt {
@@ -411,10 +420,10 @@ static const struct prop_opt {
 	unsigned long flag;
 	bool rec;
 } prop_opts[] = {
-	{ "shared", MS_SHARED, false },	   { "rshared", MS_SHARED, true },
-	{ "slave", MS_SLAVE, false },	   { "rslave", MS_SLAVE, true },
-	{ "private", MS_PRIVATE, false },  { "rprivate", MS_PRIVATE, true },
-	{ "unbindable", MS_UNBINDABLE, false }, { "runbindable", MS_UNBINDABLE, true },
+    {"shared", MS_SHARED, false},	  {"rshared", MS_SHARED, true},
+    {"slave", MS_SLAVE, false},		  {"rslave", MS_SLAVE, true},
+    {"private", MS_PRIVATE, false},	  {"rprivate", MS_PRIVATE, true},
+    {"unbindable", MS_UNBINDABLE, false}, {"runbindable", MS_UNBINDABLE, true},
 };
 
 static const struct attr_opt *attr_opt_find(const char *name)
@@ -452,8 +461,7 @@ static void attr_apply(struct moat_mount *m, const struct attr_opt *o)
 }
 
 /* Options that are not passed to the filesystem; false when opt is not one. */
-static bool mount_flag_option(struct loader *ld, size_t idx, struct moat_mount *m,
-			      const char *opt)
+static bool mount_flag_option(struct loader *ld, size_t idx, struct moat_mount *m, const char *opt)
 {
 	const struct attr_opt *a = attr_opt_find(opt);
 
@@ -538,7 +546,7 @@ static int parse_idmaps(struct loader *ld, struct json_object *obj, const char *
 			return fail(ld, p, "size must be at least 1");
 		if (cid + size - 1 > UINT32_MAX || hid + size - 1 > UINT32_MAX)
 			return fail_code(ld, ERANGE, p, "range goes past 4294967295");
-		maps[i] = (struct moat_idmap){ (uint32_t)cid, (uint32_t)hid, (uint32_t)size };
+		maps[i] = (struct moat_idmap){(uint32_t)cid, (uint32_t)hid, (uint32_t)size};
 	}
 	*ret = maps;
 	*ret_n = n;
@@ -587,10 +595,10 @@ static int parse_mount(struct loader *ld, struct json_object *obj, const char *p
 		m->kind = MOAT_MOUNT_BIND;
 	if ((r = parse_mount_options(ld, obj, path, idx, m)) < 0 ||
 	    (r = parse_mount_source(ld, obj, path, m)) < 0 ||
-	    (r = parse_idmaps(ld, obj, path, "uidMappings", &m->uid_mappings,
-			      &m->n_uid_mappings)) < 0 ||
-	    (r = parse_idmaps(ld, obj, path, "gidMappings", &m->gid_mappings,
-			      &m->n_gid_mappings)) < 0)
+	    (r = parse_idmaps(ld, obj, path, "uidMappings", &m->uid_mappings, &m->n_uid_mappings)) <
+		0 ||
+	    (r = parse_idmaps(ld, obj, path, "gidMappings", &m->gid_mappings, &m->n_gid_mappings)) <
+		0)
 		return r;
 	if (!m->n_uid_mappings != !m->n_gid_mappings)
 		return fail(ld, path, "uidMappings and gidMappings must be given together");
@@ -699,9 +707,9 @@ static int parse_caps(struct loader *ld, struct json_object *proc)
 		const char *name;
 		uint64_t *set;
 	} sets[] = {
-		{ "bounding", &caps->bounding },	 { "effective", &caps->effective },
-		{ "inheritable", &caps->inheritable }, { "permitted", &caps->permitted },
-		{ "ambient", &caps->ambient },
+	    {"bounding", &caps->bounding},	 {"effective", &caps->effective},
+	    {"inheritable", &caps->inheritable}, {"permitted", &caps->permitted},
+	    {"ambient", &caps->ambient},
 	};
 	struct json_object *obj;
 	char base[JP_MAX], p[JP_MAX];
@@ -823,12 +831,12 @@ static int parse_process(struct loader *ld, struct json_object *top)
 /* --- hooks, annotations -------------------------------------------------- */
 
 static const char *const hook_keys[MOAT_HOOK__COUNT] = {
-	[MOAT_HOOK_PRESTART] = "prestart",
-	[MOAT_HOOK_CREATE_RUNTIME] = "createRuntime",
-	[MOAT_HOOK_CREATE_CONTAINER] = "createContainer",
-	[MOAT_HOOK_START_CONTAINER] = "startContainer",
-	[MOAT_HOOK_POSTSTART] = "poststart",
-	[MOAT_HOOK_POSTSTOP] = "poststop",
+    [MOAT_HOOK_PRESTART] = "prestart",
+    [MOAT_HOOK_CREATE_RUNTIME] = "createRuntime",
+    [MOAT_HOOK_CREATE_CONTAINER] = "createContainer",
+    [MOAT_HOOK_START_CONTAINER] = "startContainer",
+    [MOAT_HOOK_POSTSTART] = "poststart",
+    [MOAT_HOOK_POSTSTOP] = "poststop",
 };
 
 static int parse_hook(struct loader *ld, struct json_object *e, const char *path,
@@ -881,8 +889,7 @@ static int parse_hooks(struct loader *ld, struct json_object *top)
 
 /* --- linux --------------------------------------------------------------- */
 
-static int parse_namespace(struct loader *ld, struct json_object *e, const char *path,
-			   size_t i)
+static int parse_namespace(struct loader *ld, struct json_object *e, const char *path, size_t i)
 {
 	struct moat_namespace *ns = &ld->spec->namespaces[i];
 	char *type = NULL, *nspath = NULL, p[JP_MAX];
@@ -1094,7 +1101,7 @@ static int parse_rootfs_propagation(struct loader *ld, struct json_object *lx)
 	for (size_t i = 0; i < ARRAY_SIZE(prop_opts); i++) {
 		if (strcmp(prop_opts[i].name, s) == 0) {
 			ld->spec->rootfs_propagation =
-				prop_opts[i].flag | (prop_opts[i].rec ? MS_REC : 0);
+			    prop_opts[i].flag | (prop_opts[i].rec ? MS_REC : 0);
 			return 0;
 		}
 	}
@@ -1292,8 +1299,7 @@ static size_t find_huge_integer(const char *json, size_t len)
 	return len;
 }
 
-static int parse_json(const char *json, size_t len, struct json_object **ret,
-		      struct moat_err *err)
+static int parse_json(const char *json, size_t len, struct json_object **ret, struct moat_err *err)
 {
 	const char *why = NULL;
 	size_t end;
@@ -1310,8 +1316,8 @@ static int parse_json(const char *json, size_t len, struct json_object **ret,
 	json_tokener_free(tok);
 	if (!obj) {
 		why = jerr == json_tokener_continue || jerr == json_tokener_success
-			      ? "unexpected end of data"
-			      : json_tokener_error_desc(jerr);
+			  ? "unexpected end of data"
+			  : json_tokener_error_desc(jerr);
 	} else {
 		while (end < len && strchr(" \t\r\n", json[end]) && json[end])
 			end++;
@@ -1355,7 +1361,7 @@ static int parse_all(struct loader *ld, struct json_object *top)
 int moat_spec_load_string(const char *json, size_t len, const char *bundle,
 			  struct moat_spec **ret_spec, struct moat_err *err)
 {
-	struct json_object *top;
+	struct json_object *top = NULL;
 	int r = parse_json(json, len, &top, err);
 
 	if (r < 0)
@@ -1363,7 +1369,7 @@ int moat_spec_load_string(const char *json, size_t len, const char *bundle,
 	struct moat_spec *spec = calloc(1, sizeof(*spec));
 	if (!spec)
 		abort();
-	struct loader ld = { .spec = spec, .a = &spec->arena, .bundle = bundle, .err = err };
+	struct loader ld = {.spec = spec, .a = &spec->arena, .bundle = bundle, .err = err};
 	r = parse_all(&ld, top);
 	json_object_put(top);
 	if (r < 0) {
@@ -1415,8 +1421,8 @@ static int read_config(const char *path, char **ret, size_t *ret_len, struct moa
 
 int moat_spec_load_bundle(const char *bundle, struct moat_spec **ret_spec, struct moat_err *err)
 {
-	char *abs = realpath(bundle, NULL), *path, *json;
-	size_t len;
+	char *abs = realpath(bundle, NULL), *path, *json = NULL;
+	size_t len = 0;
 	int r;
 
 	if (!abs)

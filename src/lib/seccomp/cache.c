@@ -127,7 +127,7 @@ void seccomp_cache_store(const char *dir, const struct moat_seccomp_filter *f)
 	size_t size = sizeof(*h) + (((size_t)h->key_len + 7) & ~(size_t)7) +
 		      (size_t)h->n_insns * sizeof(struct sock_filter) + h->skipped_len;
 	const char *key = (const char *)f->storage + sizeof(*h);
-	struct moat_buf kb = { .data = (char *)key, .len = h->key_len };
+	struct moat_buf kb = {.data = (char *)key, .len = h->key_len};
 	char path[PATH_MAX], tmp[PATH_MAX];
 
 	if (cache_path(path, sizeof(path), dir, &kb) < 0 ||

@@ -4,6 +4,7 @@
  * memfd to receive libseccomp's export (2.5 has no export-to-memory).
  */
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 #include "seccomp/internal.h"
 
 _Static_assert((int)MOAT_SECCOMP_OP_NE == (int)SCMP_CMP_NE &&
-		       (int)MOAT_SECCOMP_OP_MASKED_EQ == (int)SCMP_CMP_MASKED_EQ,
+		   (int)MOAT_SECCOMP_OP_MASKED_EQ == (int)SCMP_CMP_MASKED_EQ,
 	       "enum moat_seccomp_op follows enum scmp_compare");
 
 uint32_t seccomp_action_value(enum moat_seccomp_action act, bool has_errno, unsigned errno_ret)
@@ -64,10 +65,10 @@ static bool args_repeat_index(const struct moat_seccomp_syscall *sc)
 
 static struct scmp_arg_cmp arg_cmp(const struct moat_seccomp_arg *a)
 {
-	return (struct scmp_arg_cmp){ .arg = a->index,
-				      .op = (enum scmp_compare)a->op,
-				      .datum_a = a->value,
-				      .datum_b = a->value_two };
+	return (struct scmp_arg_cmp){.arg = a->index,
+				     .op = (enum scmp_compare)a->op,
+				     .datum_a = a->value,
+				     .datum_b = a->value_two};
 }
 
 static int add_one_name(scmp_filter_ctx ctx, const struct moat_seccomp_syscall *sc, uint32_t act,
@@ -100,8 +101,8 @@ static int add_one_name(scmp_filter_ctx ctx, const struct moat_seccomp_syscall *
 		return 0;
 	}
 	if (r < 0)
-		return moat_err_setx(err, -r, "linux.seccomp.syscalls[%zu]: %s: libseccomp: %s", idx,
-				     name, strerror(-r));
+		return moat_err_setx(err, -r, "linux.seccomp.syscalls[%zu]: %s: libseccomp: %s",
+				     idx, name, strerror(-r));
 	return 0;
 }
 
@@ -130,9 +131,9 @@ static int add_arches(scmp_filter_ctx ctx, const struct moat_seccomp *s, struct 
 	for (size_t i = 0; i < s->n_architectures; i++) {
 		int r = seccomp_arch_add(ctx, s->architectures[i]);
 		if (r < 0 && r != -EEXIST)
-			return moat_err_setx(err, -r, "linux.seccomp.architectures[%zu]: %s: libseccomp: %s",
-					     i, moat_seccomp_arch_name(s->architectures[i]),
-					     strerror(-r));
+			return moat_err_setx(
+			    err, -r, "linux.seccomp.architectures[%zu]: %s: libseccomp: %s", i,
+			    moat_seccomp_arch_name(s->architectures[i]), strerror(-r));
 	}
 	return 0;
 }
@@ -157,8 +158,9 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **ret_insns, size_
 	size_t n = (size_t)st.st_size / sizeof(struct sock_filter);
 	/* BPF_MAXINSNS: the kernel's limit for one program */
 	if (n == 0 || n > BPF_MAXINSNS || (size_t)st.st_size % sizeof(struct sock_filter)) {
-		r = moat_err_setx(err, E2BIG, "seccomp: the compiled filter has %zu instructions (max %d)",
-				  n, BPF_MAXINSNS);
+		r = moat_err_setx(err, E2BIG,
+				  "seccomp: the compiled filter has %zu instructions (max %d)", n,
+				  BPF_MAXINSNS);
 		goto out_close;
 	}
 	struct sock_filter *insns = malloc((size_t)st.st_size);
@@ -177,11 +179,122 @@ out_close:
 	return r;
 }
 
+/* Highest number, on arch, of a syscall the profile names; -1 if none. */
+static int max_named_nr(const struct moat_seccomp *s, uint32_t arch)
+{
+	int max = -1;
+
+	for (size_t i = 0; i < s->n_syscalls; i++)
+		for (size_t j = 0; j < s->syscalls[i].n_names; j++) {
+			int nr = seccomp_syscall_resolve_name_arch(arch, s->syscalls[i].names[j]);
+			if (nr > max)
+				max = nr;
+		}
+	return max;
+}
+
+#define STUB_MAX_ARCHES 8
+#define X32_SYSCALL_BIT 0x40000000u
+
+/*
+ * With defaultAction SCMP_ACT_ERRNO, a syscall newer than any the profile
+ * names fails with ENOSYS instead of the profile's errno: the profile's
+ * author cannot have meant to deny a syscall that did not exist yet, and
+ * ENOSYS is what makes libc fall back to the older call (glibc tries
+ * clone3, fchmodat2, ... first, and gives up on EPERM).  runc does the
+ * same.  Prepended to libseccomp's program:
+ *
+ *	ld arch; jeq ARCH_i -> block_i ...; ja prog
+ *	block_i: ld nr; [x86_64: jge X32 bit -> prog]; jgt MAX_i -> enosys, prog
+ *	enosys: ret ERRNO(ENOSYS)
+ *	prog: (libseccomp's program)
+ */
+static int enosys_stub(const struct moat_seccomp *s, struct sock_filter *out)
+{
+	uint32_t arches[STUB_MAX_ARCHES];
+	int max[STUB_MAX_ARCHES];
+	size_t k = 0;
+
+	arches[0] = seccomp_arch_native();
+	for (size_t i = 0; i <= s->n_architectures && k < STUB_MAX_ARCHES; i++) {
+		uint32_t arch = i == 0 ? arches[0] : s->architectures[i - 1];
+		bool dup = false;
+		for (size_t j = 0; j < k; j++)
+			dup = dup || arches[j] == arch;
+		/* x32 shares AUDIT_ARCH_X86_64 with x86_64: handled in its block */
+		if (dup || arch == SCMP_ARCH_X32)
+			continue;
+		int m = max_named_nr(s, arch);
+		if (m < 0)
+			continue;
+		arches[k] = arch;
+		max[k++] = m;
+	}
+	if (k == 0)
+		return 0;
+
+	size_t block_start = k + 2, pos = 0;
+	size_t block_len[STUB_MAX_ARCHES], enosys = block_start;
+	for (size_t i = 0; i < k; i++) {
+		block_len[i] = arches[i] == SCMP_ARCH_X86_64 ? 3 : 2;
+		enosys += block_len[i];
+	}
+	size_t prog = enosys + 1;
+
+	out[pos++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 4); /* arch */
+	for (size_t i = 0, b = block_start; i < k; b += block_len[i], i++, pos++)
+		out[pos] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arches[i],
+							(uint8_t)(b - pos - 1), 0);
+	out[pos] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, (uint32_t)(prog - pos - 1));
+	pos++;
+	for (size_t i = 0; i < k; i++) {
+		out[pos++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0); /* nr */
+		if (arches[i] == SCMP_ARCH_X86_64) {
+			out[pos] =
+			    (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_SYSCALL_BIT,
+							 (uint8_t)(prog - pos - 1), 0);
+			pos++;
+		}
+		out[pos] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (uint32_t)max[i],
+							(uint8_t)(enosys - pos - 1),
+							(uint8_t)(prog - pos - 1));
+		pos++;
+	}
+	out[pos++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	return (int)pos;
+}
+
+/* Prepend the ENOSYS stub to *insns when the profile wants it. */
+static int add_enosys_stub(const struct moat_seccomp *s, struct sock_filter **insns, size_t *n,
+			   struct moat_err *err)
+{
+	struct sock_filter stub[4 + 4 * STUB_MAX_ARCHES];
+
+	if (s->default_action != MOAT_SECCOMP_ACT_ERRNO)
+		return 0;
+	int m = enosys_stub(s, stub);
+	if (m == 0)
+		return 0;
+	if (*n + (size_t)m > BPF_MAXINSNS)
+		return moat_err_setx(err, E2BIG,
+				     "seccomp: the compiled filter has %zu instructions (max %d)",
+				     *n + (size_t)m, BPF_MAXINSNS);
+	struct sock_filter *all = malloc((*n + (size_t)m) * sizeof(*all));
+	if (!all)
+		abort();
+	memcpy(all, stub, (size_t)m * sizeof(*all));
+	memcpy(all + m, *insns, *n * sizeof(*all));
+	free(*insns);
+	*insns = all;
+	*n += (size_t)m;
+	return 0;
+}
+
 int seccomp_compile(const struct moat_seccomp *s, struct sock_filter **ret_insns, size_t *ret_n,
 		    struct skip_list *skips, struct moat_err *err)
 {
-	uint32_t def = seccomp_action_value(s->default_action, s->has_default_errno_ret,
-					    s->default_errno_ret);
+	uint32_t def =
+	    seccomp_action_value(s->default_action, s->has_default_errno_ret, s->default_errno_ret);
 	scmp_filter_ctx ctx = seccomp_init(def);
 	int r;
 
@@ -206,7 +319,12 @@ int seccomp_compile(const struct moat_seccomp *s, struct sock_filter **ret_insns
 		goto out;
 	if ((r = add_rules(ctx, s, def, skips, err)) < 0)
 		goto out;
-	r = export_bpf(ctx, ret_insns, ret_n, err);
+	if ((r = export_bpf(ctx, ret_insns, ret_n, err)) < 0)
+		goto out;
+	if ((r = add_enosys_stub(s, ret_insns, ret_n, err)) < 0) {
+		free(*ret_insns);
+		*ret_insns = NULL;
+	}
 out:
 	seccomp_release(ctx);
 	return r;

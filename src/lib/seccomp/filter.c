@@ -121,9 +121,9 @@ static int check_flags(unsigned long kflags, struct moat_err *err)
 			probe |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
 		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, probe, NULL) < 0 &&
 		    errno == EINVAL)
-			return moat_err_setx(err, EINVAL,
-					     "linux.seccomp.flags: %s is not supported by this kernel",
-					     moat_seccomp_flag_name(flag));
+			return moat_err_setx(
+			    err, EINVAL, "linux.seccomp.flags: %s is not supported by this kernel",
+			    moat_seccomp_flag_name(flag));
 	}
 	return 0;
 }
@@ -131,7 +131,7 @@ static int check_flags(unsigned long kflags, struct moat_err *err)
 static int compile_to_filter(const struct moat_seccomp *s, const struct moat_buf *key,
 			     struct moat_seccomp_filter **ret, struct moat_err *err)
 {
-	struct skip_list skips = { 0 };
+	struct skip_list skips = {0};
 	struct sock_filter *insns = NULL;
 	size_t n = 0;
 	int r = seccomp_compile(s, &insns, &n, &skips, err);
@@ -148,7 +148,7 @@ int moat_seccomp_prepare(const struct moat_seccomp *profile, const char *cache_d
 			 struct moat_seccomp_filter **ret, struct moat_err *err)
 {
 	struct moat_seccomp_filter *f = NULL;
-	struct moat_buf key = { 0 };
+	struct moat_buf key = {0};
 	bool notify = profile_uses_notify(profile);
 	/* TSYNC: the init is single-threaded, and the kernel refuses TSYNC
 	 * with NEW_LISTENER.  WAIT_KILLABLE_RECV only changes how a listener's

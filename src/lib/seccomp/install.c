@@ -33,8 +33,9 @@ int moat_seccomp_install(const struct moat_seccomp_filter *f, unsigned flags, in
 			 struct moat_err *err)
 {
 	if (f->notify && !ret_notify_fd)
-		return moat_err_setx(err, EINVAL, "seccomp: the filter uses NOTIFY, but the caller "
-						  "takes no listener fd");
+		return moat_err_setx(err, EINVAL,
+				     "seccomp: the filter uses NOTIFY, but the caller "
+				     "takes no listener fd");
 	if ((flags & MOAT_SECCOMP_SET_NO_NEW_PRIVS) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return moat_err_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->kernel_flags, &f->prog);
@@ -76,7 +77,7 @@ static long now_ms(void)
  * times first, then sleep on the pidfd, which also wakes when it exits. */
 static int fetch_wait(int pidfd, unsigned attempt)
 {
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
 
 	if (attempt < 64) {
 		sched_yield();
@@ -98,26 +99,32 @@ int moat_seccomp_listener_fetch(int pidfd, int target_fd, int timeout_ms, int *r
 				return 0;
 			}
 			close(fd);
-			return moat_err_setx(err, EBADF, "seccomp: fd %d of the init is not a seccomp "
-							 "listener", target_fd);
+			return moat_err_setx(err, EBADF,
+					     "seccomp: fd %d of the init is not a seccomp "
+					     "listener",
+					     target_fd);
 		}
 		if (errno == ESRCH)
-			return moat_err_setx(err, ESRCH, "seccomp: the init exited before installing "
-							 "its filter");
+			return moat_err_setx(err, ESRCH,
+					     "seccomp: the init exited before installing "
+					     "its filter");
 		if (errno != EBADF)
 			return moat_err_set(err, errno, "seccomp: pidfd_getfd(%d)", target_fd);
 		if (fetch_wait(pidfd, attempt) < 0)
-			return moat_err_setx(err, ESRCH, "seccomp: the init exited before installing "
-							 "its filter");
+			return moat_err_setx(err, ESRCH,
+					     "seccomp: the init exited before installing "
+					     "its filter");
 		if (now_ms() > deadline)
-			return moat_err_setx(err, ETIMEDOUT, "seccomp: the init installed no filter "
-							     "within %d ms", timeout_ms);
+			return moat_err_setx(err, ETIMEDOUT,
+					     "seccomp: the init installed no filter "
+					     "within %d ms",
+					     timeout_ms);
 	}
 }
 
 static int listener_connect(const char *path, struct moat_err *err)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 
 	if (strlen(path) >= sizeof(addr.sun_path))
 		return moat_err_setx(err, ENAMETOOLONG, "linux.seccomp.listenerPath: too long");
@@ -140,10 +147,12 @@ static int send_with_fd(int sock, const char *text, size_t len, int fd)
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
-	} u = { 0 };
-	struct iovec iov = { .iov_base = (void *)text, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf) };
+	} u = {0};
+	struct iovec iov = {.iov_base = (void *)text, .iov_len = len};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
 
 	c->cmsg_level = SOL_SOCKET;
@@ -165,14 +174,15 @@ static int send_with_fd(int sock, const char *text, size_t len, int fd)
 int moat_seccomp_send_listener(const char *listener_path, int notify_fd, pid_t pid,
 			       const char *metadata, const char *state_json, struct moat_err *err)
 {
-	struct moat_buf msg = { 0 };
+	struct moat_buf msg = {0};
 
 	int sock = listener_connect(listener_path, err);
 	if (sock < 0)
 		return sock;
 	/* runtime-spec config-linux.md, "containerProcessState" */
-	moat_buf_printf(&msg, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
-			      "\"metadata\":",
+	moat_buf_printf(&msg,
+			"{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
+			"\"metadata\":",
 			(int)pid);
 	moat_json_str(&msg, metadata ? metadata : "");
 	moat_buf_puts(&msg, ",\"state\":");

@@ -54,3 +54,8 @@ void seccomp_cache_key(const struct moat_seccomp *s, struct moat_buf *key);
 struct moat_seccomp_filter *seccomp_cache_load(const char *dir, const struct moat_buf *key);
 /* Best effort. */
 void seccomp_cache_store(const char *dir, const struct moat_seccomp_filter *f);
+
+/* default.c: call fn for every syscall name the default profile's tables
+ * name, whatever the capabilities and architectures (for the unit test
+ * that checks libseccomp knows them all). */
+void seccomp_default_each_name(void (*fn)(const char *name, void *data), void *data);

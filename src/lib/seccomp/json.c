@@ -177,7 +177,7 @@ static void write_head(struct jw *w, const struct moat_seccomp *s)
 
 void moat_seccomp_to_json(struct moat_buf *out, const struct moat_seccomp *s, const char *indent)
 {
-	struct jw w = { out, indent };
+	struct jw w = {out, indent};
 
 	moat_buf_puts(out, "{");
 	write_head(&w, s);

@@ -174,8 +174,7 @@ int moat_seccomp_recorder_fd(const struct moat_seccomp_recorder *rec);
 int moat_seccomp_recorder_handle(struct moat_seccomp_recorder *rec, struct moat_err *err);
 /* Answer notifications until no task uses the filter (POLLHUP) or stop_fd
  * (-1: none) becomes readable. */
-int moat_seccomp_recorder_run(struct moat_seccomp_recorder *rec, int stop_fd,
-			      struct moat_err *err);
+int moat_seccomp_recorder_run(struct moat_seccomp_recorder *rec, int stop_fd, struct moat_err *err);
 /* Number of distinct (arch, syscall) pairs seen so far. */
 size_t moat_seccomp_recorder_count(const struct moat_seccomp_recorder *rec);
 /* The learnt profile, allocated in a: defaultAction SCMP_ACT_ERRNO with

@@ -14,61 +14,64 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const action_names[MOAT_SECCOMP_ACT__COUNT] = {
-	[MOAT_SECCOMP_ACT_KILL] = "SCMP_ACT_KILL",
-	[MOAT_SECCOMP_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
-	[MOAT_SECCOMP_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
-	[MOAT_SECCOMP_ACT_TRAP] = "SCMP_ACT_TRAP",
-	[MOAT_SECCOMP_ACT_ERRNO] = "SCMP_ACT_ERRNO",
-	[MOAT_SECCOMP_ACT_TRACE] = "SCMP_ACT_TRACE",
-	[MOAT_SECCOMP_ACT_ALLOW] = "SCMP_ACT_ALLOW",
-	[MOAT_SECCOMP_ACT_LOG] = "SCMP_ACT_LOG",
-	[MOAT_SECCOMP_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
+    [MOAT_SECCOMP_ACT_KILL] = "SCMP_ACT_KILL",
+    [MOAT_SECCOMP_ACT_KILL_PROCESS] = "SCMP_ACT_KILL_PROCESS",
+    [MOAT_SECCOMP_ACT_KILL_THREAD] = "SCMP_ACT_KILL_THREAD",
+    [MOAT_SECCOMP_ACT_TRAP] = "SCMP_ACT_TRAP",
+    [MOAT_SECCOMP_ACT_ERRNO] = "SCMP_ACT_ERRNO",
+    [MOAT_SECCOMP_ACT_TRACE] = "SCMP_ACT_TRACE",
+    [MOAT_SECCOMP_ACT_ALLOW] = "SCMP_ACT_ALLOW",
+    [MOAT_SECCOMP_ACT_LOG] = "SCMP_ACT_LOG",
+    [MOAT_SECCOMP_ACT_NOTIFY] = "SCMP_ACT_NOTIFY",
 };
 
 static const char *const op_names[] = {
-	[MOAT_SECCOMP_OP_NE] = "SCMP_CMP_NE", [MOAT_SECCOMP_OP_LT] = "SCMP_CMP_LT",
-	[MOAT_SECCOMP_OP_LE] = "SCMP_CMP_LE", [MOAT_SECCOMP_OP_EQ] = "SCMP_CMP_EQ",
-	[MOAT_SECCOMP_OP_GE] = "SCMP_CMP_GE", [MOAT_SECCOMP_OP_GT] = "SCMP_CMP_GT",
-	[MOAT_SECCOMP_OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+    [MOAT_SECCOMP_OP_NE] = "SCMP_CMP_NE",
+    [MOAT_SECCOMP_OP_LT] = "SCMP_CMP_LT",
+    [MOAT_SECCOMP_OP_LE] = "SCMP_CMP_LE",
+    [MOAT_SECCOMP_OP_EQ] = "SCMP_CMP_EQ",
+    [MOAT_SECCOMP_OP_GE] = "SCMP_CMP_GE",
+    [MOAT_SECCOMP_OP_GT] = "SCMP_CMP_GT",
+    [MOAT_SECCOMP_OP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 };
 
 static const struct {
 	const char *name;
 	uint32_t token;
 } arches[] = {
-	{ "SCMP_ARCH_X86", SCMP_ARCH_X86 },
-	{ "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64 },
-	{ "SCMP_ARCH_X32", SCMP_ARCH_X32 },
-	{ "SCMP_ARCH_ARM", SCMP_ARCH_ARM },
-	{ "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64 },
-	{ "SCMP_ARCH_MIPS", SCMP_ARCH_MIPS },
-	{ "SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64 },
-	{ "SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32 },
-	{ "SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL },
-	{ "SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64 },
-	{ "SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32 },
-	{ "SCMP_ARCH_PPC", SCMP_ARCH_PPC },
-	{ "SCMP_ARCH_PPC64", SCMP_ARCH_PPC64 },
-	{ "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE },
-	{ "SCMP_ARCH_S390", SCMP_ARCH_S390 },
-	{ "SCMP_ARCH_S390X", SCMP_ARCH_S390X },
-	{ "SCMP_ARCH_PARISC", SCMP_ARCH_PARISC },
-	{ "SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64 },
-	{ "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64 },
+    {"SCMP_ARCH_X86", SCMP_ARCH_X86},
+    {"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64},
+    {"SCMP_ARCH_X32", SCMP_ARCH_X32},
+    {"SCMP_ARCH_ARM", SCMP_ARCH_ARM},
+    {"SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64},
+    {"SCMP_ARCH_MIPS", SCMP_ARCH_MIPS},
+    {"SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64},
+    {"SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32},
+    {"SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL},
+    {"SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64},
+    {"SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32},
+    {"SCMP_ARCH_PPC", SCMP_ARCH_PPC},
+    {"SCMP_ARCH_PPC64", SCMP_ARCH_PPC64},
+    {"SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE},
+    {"SCMP_ARCH_S390", SCMP_ARCH_S390},
+    {"SCMP_ARCH_S390X", SCMP_ARCH_S390X},
+    {"SCMP_ARCH_PARISC", SCMP_ARCH_PARISC},
+    {"SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64},
+    {"SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64},
 };
 
 const unsigned long moat_seccomp_known_flags[4] = {
-	SECCOMP_FILTER_FLAG_TSYNC,
-	SECCOMP_FILTER_FLAG_LOG,
-	SECCOMP_FILTER_FLAG_SPEC_ALLOW,
-	SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+    SECCOMP_FILTER_FLAG_TSYNC,
+    SECCOMP_FILTER_FLAG_LOG,
+    SECCOMP_FILTER_FLAG_SPEC_ALLOW,
+    SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
 };
 
 static const char *const flag_names[4] = {
-	"SECCOMP_FILTER_FLAG_TSYNC",
-	"SECCOMP_FILTER_FLAG_LOG",
-	"SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-	"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
 };
 
 const char *moat_seccomp_action_name(enum moat_seccomp_action act)
@@ -171,8 +174,9 @@ static int get_errno_ret(struct json_object *o, const char *path, enum moat_secc
 	/* runtime-spec: "When the action doesn't support an errno, the runtime
 	 * MUST print an error and fail." */
 	if (act != MOAT_SECCOMP_ACT_ERRNO && act != MOAT_SECCOMP_ACT_TRACE)
-		return moat_err_setx(err, 0, "%s: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
-				     path, action_names[act]);
+		return moat_err_setx(
+		    err, 0, "%s: only SCMP_ACT_ERRNO and SCMP_ACT_TRACE take an errno, not %s",
+		    path, action_names[act]);
 	/* SECCOMP_RET_DATA is 16 bits wide */
 	int r = get_uint(o, path, 0xffff, &v, err);
 	if (r < 0)
@@ -184,7 +188,7 @@ static int get_errno_ret(struct json_object *o, const char *path, enum moat_secc
 static int get_action(struct json_object *o, const char *path, enum moat_seccomp_action *ret,
 		      struct moat_err *err)
 {
-	const char *s;
+	const char *s = NULL;
 	int r = get_string(o, path, &s, err);
 
 	if (r < 0)
@@ -198,7 +202,7 @@ static int parse_arg(struct json_object *o, const char *path, struct moat_seccom
 		     struct moat_err *err)
 {
 	struct json_object *v;
-	char sub[256];
+	char sub[160];
 	uint64_t u;
 	int r;
 
@@ -227,7 +231,7 @@ static int parse_arg(struct json_object *o, const char *path, struct moat_seccom
 	}
 
 	snprintf(sub, sizeof(sub), "%s.op", path);
-	const char *s;
+	const char *s = NULL;
 	if (!json_object_object_get_ex(o, "op", &v))
 		return moat_err_setx(err, 0, "%s: missing", sub);
 	if ((r = get_string(v, sub, &s, err)) < 0)
@@ -259,7 +263,7 @@ static int parse_syscall(struct json_object *o, const char *path, struct moat_ar
 			 struct moat_seccomp_syscall *sc, struct moat_err *err)
 {
 	struct json_object *v;
-	char sub[256];
+	char sub[96];
 	int r;
 
 	if (!json_object_is_type(o, json_type_object))
@@ -291,7 +295,7 @@ static int parse_syscall(struct json_object *o, const char *path, struct moat_ar
 		sc->n_args = json_object_array_length(v);
 		sc->args = moat_arena_alloc(a, sc->n_args * sizeof(*sc->args) + 1);
 		for (size_t i = 0; i < sc->n_args; i++) {
-			char argpath[300];
+			char argpath[128];
 			snprintf(argpath, sizeof(argpath), "%s[%zu]", sub, i);
 			r = parse_arg(json_object_array_get_idx(v, i), argpath, &sc->args[i], err);
 			if (r < 0)
@@ -326,9 +330,9 @@ static int parse_architectures(struct json_object *o, struct moat_arena *a, stru
 		const char *name = json_object_get_string(json_object_array_get_idx(o, i));
 		uint32_t token;
 		if (moat_seccomp_arch_parse(name, &token) < 0)
-			return moat_err_setx(err, 0,
-					     "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"",
-					     i, name);
+			return moat_err_setx(
+			    err, 0, "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"",
+			    i, name);
 		bool dup = false;
 		for (size_t j = 0; j < s->n_architectures; j++)
 			dup = dup || s->architectures[j] == token;
@@ -349,8 +353,8 @@ static int parse_flags(struct json_object *o, struct moat_seccomp *s, struct moa
 		const char *name = json_object_get_string(json_object_array_get_idx(o, i));
 		unsigned long flag;
 		if (moat_seccomp_flag_parse(name, &flag) < 0)
-			return moat_err_setx(err, 0, "linux.seccomp.flags[%zu]: unknown flag \"%s\"",
-					     i, name);
+			return moat_err_setx(
+			    err, 0, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, name);
 		s->flags |= flag;
 	}
 	return 0;
@@ -360,7 +364,7 @@ static int parse_listener(struct json_object *obj, struct moat_arena *a, struct 
 			  struct moat_err *err)
 {
 	struct json_object *v;
-	const char *str;
+	const char *str = NULL;
 	int r;
 
 	if (json_object_object_get_ex(obj, "listenerPath", &v) && v) {

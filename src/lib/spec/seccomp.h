@@ -16,26 +16,26 @@
 #include <stdint.h>
 
 enum moat_seccomp_action {
-	MOAT_SECCOMP_ACT_KILL,         /* SCMP_ACT_KILL: kills the thread, as in libseccomp */
+	MOAT_SECCOMP_ACT_KILL,	       /* SCMP_ACT_KILL: kills the thread, as in libseccomp */
 	MOAT_SECCOMP_ACT_KILL_PROCESS, /* SCMP_ACT_KILL_PROCESS */
 	MOAT_SECCOMP_ACT_KILL_THREAD,  /* SCMP_ACT_KILL_THREAD */
-	MOAT_SECCOMP_ACT_TRAP,         /* SCMP_ACT_TRAP: SIGSYS */
-	MOAT_SECCOMP_ACT_ERRNO,        /* SCMP_ACT_ERRNO: fail with errnoRet (EPERM) */
-	MOAT_SECCOMP_ACT_TRACE,        /* SCMP_ACT_TRACE: ptracer event with errnoRet (EPERM) */
-	MOAT_SECCOMP_ACT_ALLOW,        /* SCMP_ACT_ALLOW */
-	MOAT_SECCOMP_ACT_LOG,          /* SCMP_ACT_LOG: allow and log */
+	MOAT_SECCOMP_ACT_TRAP,	       /* SCMP_ACT_TRAP: SIGSYS */
+	MOAT_SECCOMP_ACT_ERRNO,	       /* SCMP_ACT_ERRNO: fail with errnoRet (EPERM) */
+	MOAT_SECCOMP_ACT_TRACE,	       /* SCMP_ACT_TRACE: ptracer event with errnoRet (EPERM) */
+	MOAT_SECCOMP_ACT_ALLOW,	       /* SCMP_ACT_ALLOW */
+	MOAT_SECCOMP_ACT_LOG,	       /* SCMP_ACT_LOG: allow and log */
 	MOAT_SECCOMP_ACT_NOTIFY,       /* SCMP_ACT_NOTIFY: ask the listener */
 	MOAT_SECCOMP_ACT__COUNT,
 };
 
 /* Same numbering as libseccomp's enum scmp_compare (checked where compiled). */
 enum moat_seccomp_op {
-	MOAT_SECCOMP_OP_NE = 1,    /* arg != value */
-	MOAT_SECCOMP_OP_LT,        /* arg < value */
-	MOAT_SECCOMP_OP_LE,        /* arg <= value */
-	MOAT_SECCOMP_OP_EQ,        /* arg == value */
-	MOAT_SECCOMP_OP_GE,        /* arg >= value */
-	MOAT_SECCOMP_OP_GT,        /* arg > value */
+	MOAT_SECCOMP_OP_NE = 1,	   /* arg != value */
+	MOAT_SECCOMP_OP_LT,	   /* arg < value */
+	MOAT_SECCOMP_OP_LE,	   /* arg <= value */
+	MOAT_SECCOMP_OP_EQ,	   /* arg == value */
+	MOAT_SECCOMP_OP_GE,	   /* arg >= value */
+	MOAT_SECCOMP_OP_GT,	   /* arg > value */
 	MOAT_SECCOMP_OP_MASKED_EQ, /* (arg & value) == valueTwo */
 };
 
@@ -68,8 +68,8 @@ struct moat_seccomp {
 	 * x32); the native architecture is always included when compiled. */
 	uint32_t *architectures;
 	size_t n_architectures;
-	unsigned long flags; /* SECCOMP_FILTER_FLAG_{TSYNC,LOG,SPEC_ALLOW,WAIT_KILLABLE_RECV} */
-	char *listener_path;     /* NULL when absent */
+	unsigned long flags;	 /* SECCOMP_FILTER_FLAG_{TSYNC,LOG,SPEC_ALLOW,WAIT_KILLABLE_RECV} */
+	char *listener_path;	 /* NULL when absent */
 	char *listener_metadata; /* NULL when absent */
 	struct moat_seccomp_syscall *syscalls;
 	size_t n_syscalls;

@@ -54,6 +54,9 @@ static void test_is_clean(void)
 	CHECK(!moat_path_is_clean("/a//b"), "\"//\" is not clean");
 	CHECK(!moat_path_is_clean("/a/./b"), "\".\" is not clean");
 	CHECK(!moat_path_is_clean("/a/../b"), "\"..\" is not clean");
+	CHECK(!moat_path_is_clean("/a/."), "a trailing \".\" is not clean");
+	CHECK(!moat_path_is_clean("//"), "\"//\" alone is not clean");
+	CHECK(moat_path_is_clean("/a/..b/.c"), "names starting with dots are clean");
 }
 
 static void test_next(void)

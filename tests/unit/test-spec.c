@@ -329,6 +329,9 @@ static void test_text(void)
 	r = moat_spec_load_string(rel, sizeof(rel) - 1, NULL, &s, &err);
 	CHECK_STR(err.msg, "root.path: relative path \"rootfs\" needs a bundle",
 		  "a relative root.path without a bundle is rejected");
+	r = moat_spec_load_string(rel, sizeof(rel) - 1, "relative/bundle", &s, &err);
+	CHECK_STR(err.msg, "bundle relative/bundle: expected an absolute path",
+		  "a relative bundle is rejected");
 }
 
 static const struct {

@@ -58,21 +58,27 @@ char *moat_path_clean(struct moat_arena *a, const char *path)
 
 char *moat_path_join(struct moat_arena *a, const char *base, const char *path)
 {
-	struct moat_arena tmp = {0};
-	char *joined = moat_arena_printf(&tmp, "%s/%s", base, path);
-	char *clean = moat_path_clean(a, joined);
-
-	moat_arena_free(&tmp);
-	return clean;
+	return moat_path_clean(a, moat_arena_printf(a, "%s/%s", base, path));
 }
 
 bool moat_path_is_clean(const char *path)
 {
-	struct moat_arena tmp = {0};
-	bool clean = path[0] == '/' && strcmp(moat_path_clean(&tmp, path), path) == 0;
-
-	moat_arena_free(&tmp);
-	return clean;
+	if (path[0] != '/')
+		return false;
+	if (path[1] == '\0')
+		return true;
+	/* every component must be a name: not empty ("//", a trailing '/'),
+	 * not "." and not ".." */
+	for (const char *p = path + 1;;) {
+		const char *end = strchrnul(p, '/');
+		size_t len = (size_t)(end - p);
+		if (len == 0 || (len == 1 && p[0] == '.') ||
+		    (len == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		if (!*end)
+			return true;
+		p = end + 1;
+	}
 }
 
 static bool id_char_ok(char c)

@@ -1284,7 +1284,7 @@ static size_t find_huge_integer(const char *json, size_t len)
 		if (c != '-' && (c < '0' || c > '9'))
 			continue;
 		size_t start = i, d0 = i + (c == '-');
-		while (i < len && strchr("0123456789+-.eE", json[i]))
+		while (i < len && json[i] && strchr("0123456789+-.eE", json[i]))
 			i++;
 		const char *num = json + d0;
 		size_t nd = i - d0;
@@ -1362,9 +1362,12 @@ int moat_spec_load_string(const char *json, size_t len, const char *bundle,
 			  struct moat_spec **ret_spec, struct moat_err *err)
 {
 	struct json_object *top = NULL;
-	int r = parse_json(json, len, &top, err);
+	int r;
 
-	if (r < 0)
+	/* relative paths in the config are resolved against it */
+	if (bundle && bundle[0] != '/')
+		return moat_err_setx(err, EINVAL, "bundle %s: expected an absolute path", bundle);
+	if ((r = parse_json(json, len, &top, err)) < 0)
 		return r;
 	struct moat_spec *spec = calloc(1, sizeof(*spec));
 	if (!spec)

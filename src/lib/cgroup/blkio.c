@@ -20,24 +20,24 @@ uint64_t cg_blkio_to_io_weight(uint64_t weight)
 }
 
 static const char *const v1_throttle_files[MOAT_THROTTLE__COUNT] = {
-	[MOAT_THROTTLE_READ_BPS] = "blkio.throttle.read_bps_device",
-	[MOAT_THROTTLE_WRITE_BPS] = "blkio.throttle.write_bps_device",
-	[MOAT_THROTTLE_READ_IOPS] = "blkio.throttle.read_iops_device",
-	[MOAT_THROTTLE_WRITE_IOPS] = "blkio.throttle.write_iops_device",
+    [MOAT_THROTTLE_READ_BPS] = "blkio.throttle.read_bps_device",
+    [MOAT_THROTTLE_WRITE_BPS] = "blkio.throttle.write_bps_device",
+    [MOAT_THROTTLE_READ_IOPS] = "blkio.throttle.read_iops_device",
+    [MOAT_THROTTLE_WRITE_IOPS] = "blkio.throttle.write_iops_device",
 };
 
 static const char *const v2_throttle_keys[MOAT_THROTTLE__COUNT] = {
-	[MOAT_THROTTLE_READ_BPS] = "rbps",
-	[MOAT_THROTTLE_WRITE_BPS] = "wbps",
-	[MOAT_THROTTLE_READ_IOPS] = "riops",
-	[MOAT_THROTTLE_WRITE_IOPS] = "wiops",
+    [MOAT_THROTTLE_READ_BPS] = "rbps",
+    [MOAT_THROTTLE_WRITE_BPS] = "wbps",
+    [MOAT_THROTTLE_READ_IOPS] = "riops",
+    [MOAT_THROTTLE_WRITE_IOPS] = "wiops",
 };
 
 static const char *const throttle_fields[MOAT_THROTTLE__COUNT] = {
-	[MOAT_THROTTLE_READ_BPS] = "blockIO.throttleReadBpsDevice",
-	[MOAT_THROTTLE_WRITE_BPS] = "blockIO.throttleWriteBpsDevice",
-	[MOAT_THROTTLE_READ_IOPS] = "blockIO.throttleReadIOPSDevice",
-	[MOAT_THROTTLE_WRITE_IOPS] = "blockIO.throttleWriteIOPSDevice",
+    [MOAT_THROTTLE_READ_BPS] = "blockIO.throttleReadBpsDevice",
+    [MOAT_THROTTLE_WRITE_BPS] = "blockIO.throttleWriteBpsDevice",
+    [MOAT_THROTTLE_READ_IOPS] = "blockIO.throttleReadIOPSDevice",
+    [MOAT_THROTTLE_WRITE_IOPS] = "blockIO.throttleWriteIOPSDevice",
 };
 
 static void plan_v1(const struct moat_blkio_resources *b, struct cg_plan *p)
@@ -57,9 +57,10 @@ static void plan_v1(const struct moat_blkio_resources *b, struct cg_plan *p)
 		const struct moat_blkio_weight_device *d = &b->weight_devices[i];
 		const char *field = cg_plan_fmt(p, "blockIO.weightDevice[%zu]", i);
 		if (d->has_weight) {
-			struct cg_write *w = cg_plan_add(
-				p, field, B, false, "blkio.weight_device",
-				cg_plan_fmt(p, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight));
+			struct cg_write *w =
+			    cg_plan_add(p, field, B, false, "blkio.weight_device",
+					cg_plan_fmt(p, "%" PRId64 ":%" PRId64 " %u", d->major,
+						    d->minor, d->weight));
 			w->alt_file = "blkio.bfq.weight_device";
 			w->alt_value = w->value;
 		}
@@ -83,8 +84,8 @@ static int plan_v2(const struct moat_blkio_resources *b, struct cg_plan *p, stru
 	const enum cg_ctrl B = CG_IO;
 
 	if (b->has_leaf_weight)
-		return moat_err_setx(err, ENOTSUP,
-				     "linux.resources.blockIO.leafWeight: not supported on cgroup v2");
+		return moat_err_setx(
+		    err, ENOTSUP, "linux.resources.blockIO.leafWeight: not supported on cgroup v2");
 	if (b->has_weight && b->weight) {
 		struct cg_write *w = cg_plan_add(p, "blockIO.weight", B, true, "io.bfq.weight",
 						 cg_plan_fmt(p, "%u", b->weight));
@@ -95,15 +96,15 @@ static int plan_v2(const struct moat_blkio_resources *b, struct cg_plan *p, stru
 		const struct moat_blkio_weight_device *d = &b->weight_devices[i];
 		const char *field = cg_plan_fmt(p, "blockIO.weightDevice[%zu]", i);
 		if (d->has_leaf_weight)
-			return moat_err_setx(err, ENOTSUP,
-					     "linux.resources.%s.leafWeight: not supported on cgroup v2",
-					     field);
+			return moat_err_setx(
+			    err, ENOTSUP,
+			    "linux.resources.%s.leafWeight: not supported on cgroup v2", field);
 		struct cg_write *w = cg_plan_add(
-			p, field, B, true, "io.bfq.weight",
-			cg_plan_fmt(p, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight));
+		    p, field, B, true, "io.bfq.weight",
+		    cg_plan_fmt(p, "%" PRId64 ":%" PRId64 " %u", d->major, d->minor, d->weight));
 		w->alt_file = "io.weight";
-		w->alt_value = cg_plan_fmt(p, "%" PRId64 ":%" PRId64 " %" PRIu64, d->major, d->minor,
-					   cg_blkio_to_io_weight(d->weight));
+		w->alt_value = cg_plan_fmt(p, "%" PRId64 ":%" PRId64 " %" PRIu64, d->major,
+					   d->minor, cg_blkio_to_io_weight(d->weight));
 	}
 	for (int k = 0; k < MOAT_THROTTLE__COUNT; k++)
 		for (size_t i = 0; i < b->n_throttle[k]; i++) {

@@ -27,7 +27,7 @@
 #include "cgroup/internal.h"
 
 #define INSN(c, d, s, o, i)                                                                        \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 
 static unsigned bpf_access(unsigned a)
 {
@@ -51,7 +51,7 @@ static size_t emit_rule(const struct moat_dev_rule *r, struct bpf_insn *out)
 
 	if (!out)
 		return len;
-	/* jump to the next block: offset from the instruction after j */
+		/* jump to the next block: offset from the instruction after j */
 #define NEXT ((short)(len - j - 1))
 	if (r->type != 'a') {
 		int t = r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR;
@@ -60,7 +60,8 @@ static size_t emit_rule(const struct moat_dev_rule *r, struct bpf_insn *out)
 	}
 	if (acc) {
 		out[j++] = INSN(BPF_ALU | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_3, 0, 0);
-		out[j++] = INSN(BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0, (int)bpf_access(r->access));
+		out[j++] =
+		    INSN(BPF_ALU | BPF_AND | BPF_K, BPF_REG_1, 0, 0, (int)bpf_access(r->access));
 		if (r->allow) /* requested access within the rule's: (a & rule) == a */
 			out[j] = INSN(BPF_JMP32 | BPF_JNE | BPF_X, BPF_REG_1, BPF_REG_3, NEXT, 0);
 		else /* any overlap */
@@ -68,11 +69,13 @@ static size_t emit_rule(const struct moat_dev_rule *r, struct bpf_insn *out)
 		j++;
 	}
 	if (r->major >= 0) {
-		out[j] = INSN(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_4, 0, NEXT, (int)(uint32_t)r->major);
+		out[j] =
+		    INSN(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_4, 0, NEXT, (int)(uint32_t)r->major);
 		j++;
 	}
 	if (r->minor >= 0) {
-		out[j] = INSN(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_5, 0, NEXT, (int)(uint32_t)r->minor);
+		out[j] =
+		    INSN(BPF_JMP32 | BPF_JNE | BPF_K, BPF_REG_5, 0, NEXT, (int)(uint32_t)r->minor);
 		j++;
 	}
 #undef NEXT
@@ -84,22 +87,25 @@ static size_t emit_rule(const struct moat_dev_rule *r, struct bpf_insn *out)
 int cg_bpf_compile(const struct cg_dev_rules *rules, struct bpf_insn **ret)
 {
 	static const struct bpf_insn prologue[] = {
-		INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1, 0, 0),
-		INSN(BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff),
-		INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_3, BPF_REG_1, 0, 0),
-		INSN(BPF_ALU | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16),
-		INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1, 4, 0),
-		INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1, 8, 0),
+	    INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_2, BPF_REG_1, 0, 0),
+	    INSN(BPF_ALU | BPF_AND | BPF_K, BPF_REG_2, 0, 0, 0xffff),
+	    INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_3, BPF_REG_1, 0, 0),
+	    INSN(BPF_ALU | BPF_RSH | BPF_K, BPF_REG_3, 0, 0, 16),
+	    INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_4, BPF_REG_1, 4, 0),
+	    INSN(BPF_LDX | BPF_MEM | BPF_W, BPF_REG_5, BPF_REG_1, 8, 0),
 	};
 	const size_t np = sizeof(prologue) / sizeof(prologue[0]);
 	size_t n = np + 2, first = 0;
+	bool catch_all = false;
 
 	/* Last match wins, so blocks go from the last rule backwards, and a
-	 * rule matching everything makes every earlier one unreachable. */
+	 * rule matching everything makes every earlier one unreachable (the
+	 * verifier refuses unreachable instructions, so they must go). */
 	for (size_t i = rules->n; i-- > 0;) {
 		n += emit_rule(&rules->r[i], NULL);
 		if (matches_all(&rules->r[i])) {
 			first = i;
+			catch_all = true;
 			break;
 		}
 	}
@@ -110,25 +116,27 @@ int cg_bpf_compile(const struct cg_dev_rules *rules, struct bpf_insn **ret)
 	size_t k = np;
 	for (size_t i = rules->n; i-- > first;)
 		k += emit_rule(&rules->r[i], p + k);
-	/* no rule matched: deny */
-	p[k++] = INSN(BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
-	p[k++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	if (!catch_all) { /* no rule matched: deny */
+		p[k++] = INSN(BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+		p[k++] = INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	}
 	*ret = p;
 	return (int)k;
 }
 
-int cg_bpf_eval(const struct bpf_insn *insns, size_t n, char type, uint32_t major,
-		uint32_t minor, unsigned access)
+int cg_bpf_eval(const struct bpf_insn *insns, size_t n, char type, uint32_t major, uint32_t minor,
+		unsigned access)
 {
-	uint32_t ctx[3] = { (bpf_access(access) << 16) |
-				    (type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR),
-			    major, minor };
-	uint64_t reg[11] = { 0 };
+	uint32_t ctx[3] = {(bpf_access(access) << 16) |
+			       (type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR),
+			   major, minor};
+	uint64_t reg[11] = {0};
 	size_t pc = 0;
 
 	for (unsigned steps = 0; pc < n && steps < 100000; steps++) {
 		const struct bpf_insn *in = &insns[pc++];
-		uint64_t src = BPF_SRC(in->code) == BPF_X ? reg[in->src_reg] : (uint64_t)(int64_t)in->imm;
+		uint64_t src =
+		    BPF_SRC(in->code) == BPF_X ? reg[in->src_reg] : (uint64_t)(int64_t)in->imm;
 		uint64_t *dst = &reg[in->dst_reg];
 
 		switch (in->code) {
@@ -175,7 +183,7 @@ static int sys_bpf(int cmd, union bpf_attr *attr)
 /* Programs attached directly to the cgroup (not inherited). */
 static int query_attached(int dirfd, uint32_t *ids, uint32_t *n)
 {
-	union bpf_attr attr = { 0 };
+	union bpf_attr attr = {0};
 
 	attr.query.target_fd = (uint32_t)dirfd;
 	attr.query.attach_type = BPF_CGROUP_DEVICE;
@@ -188,7 +196,7 @@ static int query_attached(int dirfd, uint32_t *ids, uint32_t *n)
 
 static void detach_id(int dirfd, uint32_t id)
 {
-	union bpf_attr attr = { 0 };
+	union bpf_attr attr = {0};
 
 	attr.prog_id = id;
 	int fd = sys_bpf(BPF_PROG_GET_FD_BY_ID, &attr);
@@ -207,7 +215,7 @@ int cg_bpf_attach(int dirfd, const struct cg_dev_rules *rules, struct moat_err *
 	struct bpf_insn *insns;
 	int n = cg_bpf_compile(rules, &insns);
 	static char vlog[4096];
-	union bpf_attr attr = { 0 };
+	union bpf_attr attr = {0};
 	uint32_t old[64], n_old = 64;
 
 	query_attached(dirfd, old, &n_old);
@@ -217,17 +225,21 @@ int cg_bpf_attach(int dirfd, const struct cg_dev_rules *rules, struct moat_err *
 	attr.insn_cnt = (uint32_t)n;
 	attr.license = (uint64_t)(uintptr_t) "GPL";
 	int prog = sys_bpf(BPF_PROG_LOAD, &attr);
+	vlog[0] = 0;
 	if (prog < 0 && prog != -EPERM) {
-		/* again with the verifier's log, to say why */
+		/* again with the verifier's log, only to say why (a full log
+		 * buffer fails with ENOSPC: the first error is the one) */
 		attr.log_buf = (uint64_t)(uintptr_t)vlog;
 		attr.log_size = sizeof(vlog);
 		attr.log_level = 1;
-		vlog[0] = 0;
-		prog = sys_bpf(BPF_PROG_LOAD, &attr);
+		int again = sys_bpf(BPF_PROG_LOAD, &attr);
+		if (again >= 0)
+			close(again);
 	}
 	free(insns);
 	if (prog < 0)
-		return moat_err_set(err, -prog, "linux.resources.devices: load eBPF device filter%s%.200s",
+		return moat_err_set(err, -prog,
+				    "linux.resources.devices: load eBPF device filter%s%.200s",
 				    vlog[0] ? ": " : "", vlog);
 
 	memset(&attr, 0, sizeof(attr));

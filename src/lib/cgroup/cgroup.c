@@ -40,7 +40,7 @@ static struct cg_hier *hier_add(struct moat_cgroup *cg, bool v2, const char *con
 		return NULL;
 	}
 	struct cg_hier *h = &cg->hier[cg->n_hier];
-	*h = (struct cg_hier){ .v2 = v2, .fd = -1 };
+	*h = (struct cg_hier){.v2 = v2, .fd = -1};
 	h->controllers = moat_arena_strdup(&cg->arena, controllers);
 	h->mount = moat_arena_strdup(&cg->arena, mount);
 	h->mask = v2 ? 0 : cg_ctrl_mask(controllers, ",");
@@ -119,7 +119,7 @@ struct cg_hier *cg_hier_v2(struct moat_cgroup *cg)
 
 struct cg_hier *cg_hier_procs(struct moat_cgroup *cg)
 {
-	static const enum cg_ctrl prefer[] = { CG_PIDS, CG_FREEZER, CG_MEMORY, CG_DEVICES, CG_CPU };
+	static const enum cg_ctrl prefer[] = {CG_PIDS, CG_FREEZER, CG_MEMORY, CG_DEVICES, CG_CPU};
 	struct cg_hier *h;
 
 	if (cg->layout == MOAT_CGROUP_V2)
@@ -133,19 +133,69 @@ struct cg_hier *cg_hier_procs(struct moat_cgroup *cg)
 	return cg_hier_v2(cg);
 }
 
-int cg_hier_open(struct cg_hier *h, struct moat_err *err)
+/* On cgroup2 what a cgroup can use is what its parent enabled. */
+static void v2_read_mask(struct cg_hier *h)
 {
 	char buf[512];
 
+	if (cg_read(h->fd, "cgroup.controllers", buf, sizeof(buf)) >= 0)
+		h->mask = cg_ctrl_mask(buf, " \n");
+}
+
+int cg_hier_open(struct cg_hier *h, struct moat_err *err)
+{
 	if (h->fd >= 0)
 		return 0;
 	h->fd = open(h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (h->fd < 0)
 		return moat_err_set(err, errno, "cgroup %s", h->dir);
-	/* on cgroup2 what a cgroup can use is what its parent enabled */
-	if (h->v2 && cg_read(h->fd, "cgroup.controllers", buf, sizeof(buf)) >= 0)
-		h->mask = cg_ctrl_mask(buf, " \n");
+	if (h->v2)
+		v2_read_mask(h);
 	return 0;
+}
+
+/* The controllers the cgroup2 mount root offers. */
+static unsigned v2_offered(const struct cg_hier *h)
+{
+	char buf[512];
+	unsigned mask = 0;
+	int fd = open(h->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (cg_read(fd, "cgroup.controllers", buf, sizeof(buf)) >= 0)
+		mask = cg_ctrl_mask(buf, " \n");
+	close(fd);
+	return mask;
+}
+
+/* Enable want on every level above the leaf of an existing cgroup2 path
+ * (update on hybrid: a controller the create did not need). */
+static void v2_enable_path(struct cg_hier *h, unsigned want)
+{
+	struct moat_err ign;
+	int cur = open(h->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	for (const char *p = h->rel + 1; cur >= 0 && *p;) {
+		size_t n = strcspn(p, "/");
+		char name[NAME_MAX + 1];
+
+		if (p[n] == '\0' || n > NAME_MAX)
+			break; /* the leaf enables nothing below itself */
+		cg_v2_enable(cur, want, &ign);
+		memcpy(name, p, n);
+		name[n] = '\0';
+		int next = openat(cur, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		close(cur);
+		cur = next;
+		p += n;
+		p += strspn(p, "/");
+	}
+	if (cur >= 0) {
+		cg_v2_enable(cur, want, &ign);
+		close(cur);
+	}
+	v2_read_mask(h);
 }
 
 /* ---- serialization ---- */
@@ -184,7 +234,8 @@ int moat_cgroup_open(const char *saved, struct moat_cgroup **ret, struct moat_er
 		char *f[4], *save = NULL;
 		int n = 0;
 
-		for (char *t = strtok_r(line, "\t", &save); t && n < 4; t = strtok_r(NULL, "\t", &save))
+		for (char *t = strtok_r(line, "\t", &save); t && n < 4;
+		     t = strtok_r(NULL, "\t", &save))
 			f[n++] = t;
 		if (n != 4 || (strcmp(f[0], "v1") && strcmp(f[0], "v2")) || f[2][0] != '/' ||
 		    f[3][0] != '/') {
@@ -192,7 +243,7 @@ int moat_cgroup_open(const char *saved, struct moat_cgroup **ret, struct moat_er
 			return moat_err_setx(err, EINVAL, "cgroup: saved handle: bad line");
 		}
 		struct cg_hier *h =
-			hier_add(cg, f[0][1] == '2', strcmp(f[1], "-") ? f[1] : "", f[2], err);
+		    hier_add(cg, f[0][1] == '2', strcmp(f[1], "-") ? f[1] : "", f[2], err);
 		if (!h) {
 			moat_cgroup_free(cg);
 			return -E2BIG;
@@ -235,8 +286,8 @@ static bool is_dir(const char *path)
 
 /* A v1 hierarchy not at root/<name>: look it up in mountinfo, and make own
  * relative to what is mounted there (a bind of a subtree, in containers). */
-static const char *find_v1_mount(struct moat_cgroup *cg, const char *controllers,
-				 const char **own, char **mountinfo)
+static const char *find_v1_mount(struct moat_cgroup *cg, const char *controllers, const char **own,
+				 char **mountinfo)
 {
 	char *mount, *mroot;
 
@@ -271,7 +322,8 @@ static int place(struct moat_cgroup *cg, const struct moat_cgroup_config *cfg, c
 			if (ents[i].id == 0 && !*ents[i].controllers)
 				own = ents[i].path;
 		struct cg_hier *h = hier_add(cg, true, "", root, err);
-		if (!h || (r = cg_resolve_path(cfg->path, cfg->id, own, true, rel, sizeof(rel), err)) < 0)
+		if (!h ||
+		    (r = cg_resolve_path(cfg->path, cfg->id, own, true, rel, sizeof(rel), err)) < 0)
 			return h ? r : -E2BIG;
 		hier_set_rel(cg, h, rel);
 		return 0;
@@ -284,12 +336,15 @@ static int place(struct moat_cgroup *cg, const struct moat_cgroup_config *cfg, c
 		if (v2 && cg->layout != MOAT_CGROUP_HYBRID)
 			continue; /* cgroup2 listed but not mounted where we look */
 		snprintf(mnt, sizeof(mnt), "%s/%s", root,
-			 v2 ? "unified" : strncmp(c, "name=", 5) == 0 ? c + 5 : c);
+			 v2			       ? "unified"
+			 : strncmp(c, "name=", 5) == 0 ? c + 5
+						       : c);
 		mount = mnt;
 		if (!is_dir(mnt)) {
 			mount = cfg->root || v2 ? NULL : find_v1_mount(cg, c, &own, &mountinfo);
 			if (!mount)
-				continue; /* listed by the kernel, not mounted: nothing to do there */
+				continue; /* listed by the kernel, not mounted: nothing to do there
+					   */
 		}
 		struct cg_hier *h = hier_add(cg, v2, c, mount, err);
 		if (!h) {
@@ -302,7 +357,8 @@ static int place(struct moat_cgroup *cg, const struct moat_cgroup_config *cfg, c
 	}
 	free(mountinfo);
 	if (r == 0 && cg->n_hier == 0)
-		r = moat_err_setx(err, ENOENT, "cgroup: no cgroup hierarchy mounted under %s", root);
+		r = moat_err_setx(err, ENOENT, "cgroup: no cgroup hierarchy mounted under %s",
+				  root);
 	return r;
 }
 
@@ -392,8 +448,8 @@ static int check_reused(struct cg_hier *h, struct moat_err *err)
 	return 0;
 }
 
-static int apply_devices(struct moat_cgroup *cg, const struct cg_dev_rules *rules,
-			 bool required, struct moat_err *err)
+static int apply_devices(struct moat_cgroup *cg, const struct cg_dev_rules *rules, bool required,
+			 struct moat_err *err)
 {
 	struct cg_hier *h = cg_hier_for(cg, CG_DEVICES);
 	char buf[64] = "";
@@ -410,7 +466,8 @@ static int apply_devices(struct moat_cgroup *cg, const struct cg_dev_rules *rule
 			r = 0;
 			/* v1 reads any "a" rule as everything: a partial one is
 			 * written as the same rule for c and for b */
-			if (d->type == 'a' && (d->major >= 0 || d->minor >= 0 || d->access != MOAT_DEV_ALL)) {
+			if (d->type == 'a' &&
+			    (d->major >= 0 || d->minor >= 0 || d->access != MOAT_DEV_ALL)) {
 				split.type = 'c';
 				r = cg_write(h->fd, file, cg_dev_rule_v1(&split, buf, sizeof(buf)));
 				split.type = 'b';
@@ -418,8 +475,9 @@ static int apply_devices(struct moat_cgroup *cg, const struct cg_dev_rules *rule
 			if (r >= 0)
 				r = cg_write(h->fd, file, cg_dev_rule_v1(&split, buf, sizeof(buf)));
 			if (r < 0)
-				return moat_err_set(err, -r, "linux.resources.devices: write \"%s\" to %s/%s",
-						    buf, h->dir, file);
+				return moat_err_set(
+				    err, -r, "linux.resources.devices: write \"%s\" to %s/%s", buf,
+				    h->dir, file);
 		}
 		return 0;
 	}
@@ -429,14 +487,14 @@ static int apply_devices(struct moat_cgroup *cg, const struct cg_dev_rules *rule
 		return cg_bpf_attach(h->fd, rules, err);
 	}
 	if (required)
-		return moat_err_setx(err, ENOTSUP,
-				     "linux.resources.devices: no devices hierarchy and no cgroup2");
+		return moat_err_setx(
+		    err, ENOTSUP, "linux.resources.devices: no devices hierarchy and no cgroup2");
 	return 0;
 }
 
 static int target_of(struct moat_cgroup *cg, bool update, struct cg_target *t)
 {
-	*t = (struct cg_target){ .layout = cg->layout, .update = update };
+	*t = (struct cg_target){.layout = cg->layout, .update = update};
 	for (size_t i = 0; i < cg->n_hier; i++)
 		if (!cg->hier[i].v2)
 			t->v1_mask |= cg->hier[i].mask;
@@ -448,29 +506,24 @@ int cg_create_layout(const struct moat_cgroup_config *cfg, enum moat_cgroup_layo
 {
 	struct moat_cgroup *cg = handle_new(layout);
 	const char *root = cfg->root ? cfg->root : "/sys/fs/cgroup";
-	struct cg_plan plan = { .a = &cg->arena };
-	struct cg_dev_rules rules = { 0 };
+	struct cg_plan plan = {.a = &cg->arena};
+	struct cg_dev_rules rules = {0};
 	struct cg_target t;
 	struct cg_hier *v2;
-	char buf[512];
 	int r;
 
 	if ((r = place(cg, cfg, root, err)) < 0)
 		goto fail;
 	target_of(cg, false, &t);
 	/* what the cgroup2 side offers: its root's controllers */
-	if ((v2 = cg_hier_v2(cg))) {
-		int fd = open(v2->mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0 && cg_read(fd, "cgroup.controllers", buf, sizeof(buf)) >= 0)
-			t.v2_mask = cg_ctrl_mask(buf, " \n");
-		if (fd >= 0)
-			close(fd);
-	}
+	if ((v2 = cg_hier_v2(cg)))
+		t.v2_mask = v2_offered(v2);
 	/* config errors before any mkdir: a bad value leaves nothing behind */
 	if ((r = cg_plan_resources(cfg->resources, &t, &plan, err)) < 0)
 		goto fail;
 	if (!cfg->skip_devices)
-		cg_dev_rules_build(cfg->resources, cfg->devices, cfg->n_devices, &cg->arena, &rules);
+		cg_dev_rules_build(cfg->resources, cfg->devices, cfg->n_devices, &cg->arena,
+				   &rules);
 
 	/* v2: enable every controller on the way down (stats need them too);
 	 * hybrid: only what the resources use, the rest of the host's cgroup2
@@ -517,7 +570,7 @@ int moat_cgroup_create(const struct moat_cgroup_config *cfg, struct moat_cgroup 
 int moat_cgroup_join_prepare(struct moat_cgroup *cg, struct moat_cgroup_join *ret,
 			     struct moat_err *err)
 {
-	struct moat_cgroup_join j = { .clone_fd = -1, .procs_fd = -1 };
+	struct moat_cgroup_join j = {.clone_fd = -1, .procs_fd = -1};
 	int r;
 
 	for (size_t i = 0; i < cg->n_hier; i++) {
@@ -581,7 +634,8 @@ int moat_cgroup_attach(struct moat_cgroup *cg, pid_t pid, struct moat_err *err)
 		if ((r = cg_hier_open(h, err)) < 0)
 			return r;
 		if ((r = cg_write(h->fd, "cgroup.procs", buf)) < 0)
-			return moat_err_set(err, -r, "cgroup: move pid %d into %s", (int)pid, h->dir);
+			return moat_err_set(err, -r, "cgroup: move pid %d into %s", (int)pid,
+					    h->dir);
 	}
 	return 0;
 }
@@ -591,8 +645,8 @@ int moat_cgroup_attach(struct moat_cgroup *cg, pid_t pid, struct moat_err *err)
 int moat_cgroup_update(struct moat_cgroup *cg, const struct moat_resources *res,
 		       struct moat_err *err)
 {
-	struct moat_arena a = { 0 };
-	struct cg_plan plan = { .a = &a };
+	struct moat_arena a = {0};
+	struct cg_plan plan = {.a = &a};
 	struct cg_target t;
 	struct cg_hier *v2 = cg_hier_v2(cg);
 	int r;
@@ -601,9 +655,12 @@ int moat_cgroup_update(struct moat_cgroup *cg, const struct moat_resources *res,
 	if (v2) {
 		if ((r = cg_hier_open(v2, err)) < 0)
 			return r;
-		t.v2_mask = v2->mask;
+		v2_read_mask(v2); /* it may have changed since the handle was opened */
+		t.v2_mask = cg->layout == MOAT_CGROUP_V2 ? v2->mask : v2_offered(v2);
 	}
 	r = cg_plan_resources(res, &t, &plan, err);
+	if (r == 0 && v2 && (plan.v2_needed & ~v2->mask))
+		v2_enable_path(v2, plan.v2_needed);
 	if (r == 0)
 		r = cg_plan_apply(cg, &plan, err);
 	moat_arena_free(&a);
@@ -628,7 +685,7 @@ int moat_cgroup_kill(struct moat_cgroup *cg, int sig, struct moat_err *err)
 int moat_cgroup_stats(struct moat_cgroup *cg, struct moat_arena *a, struct moat_cgroup_stats *ret,
 		      struct moat_err *err)
 {
-	*ret = (struct moat_cgroup_stats){ 0 };
+	*ret = (struct moat_cgroup_stats){0};
 	return cg->ops->stats(cg, a, ret, err);
 }
 
@@ -698,7 +755,7 @@ static int pids_of(struct cg_hier *h, struct pid_list *l, struct moat_err *err)
 
 int moat_cgroup_pids(struct moat_cgroup *cg, pid_t **ret, size_t *ret_n, struct moat_err *err)
 {
-	struct pid_list l = { 0 };
+	struct pid_list l = {0};
 	struct cg_hier *h = cg_hier_procs(cg);
 
 	if (!h)
@@ -715,7 +772,7 @@ int moat_cgroup_pids(struct moat_cgroup *cg, pid_t **ret, size_t *ret_n, struct 
 
 int cg_signal_all(struct cg_hier *h, int sig, size_t *ret_n, struct moat_err *err)
 {
-	struct pid_list l = { 0 };
+	struct pid_list l = {0};
 	int r = pids_of(h, &l, err);
 
 	if (r < 0)
@@ -751,7 +808,7 @@ static int wait_empty(struct moat_cgroup *cg, struct moat_err *err)
 	struct cg_hier *h = cg_hier_procs(cg);
 
 	for (unsigned waited = 0; h; waited += 10) {
-		struct pid_list l = { 0 };
+		struct pid_list l = {0};
 		int r = pids_of(h, &l, err);
 		free(l.p);
 		if (r == -ENOENT || (r == 0 && l.n == 0))
@@ -759,8 +816,8 @@ static int wait_empty(struct moat_cgroup *cg, struct moat_err *err)
 		if (r < 0)
 			return r;
 		if (waited >= WAIT_EMPTY_MS)
-			return moat_err_setx(err, EBUSY, "cgroup %s: %zu processes left after SIGKILL",
-					     h->dir, l.n);
+			return moat_err_setx(
+			    err, EBUSY, "cgroup %s: %zu processes left after SIGKILL", h->dir, l.n);
 		/* a process forked while we killed: kill again now and then */
 		if (waited % 500 == 490) {
 			struct moat_err kerr;

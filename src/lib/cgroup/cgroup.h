@@ -58,9 +58,9 @@
 #include "spec/spec.h"
 
 enum moat_cgroup_layout {
-	MOAT_CGROUP_V1,     /* only v1 hierarchies (no cgroup2 mount) */
+	MOAT_CGROUP_V1,	    /* only v1 hierarchies (no cgroup2 mount) */
 	MOAT_CGROUP_HYBRID, /* v1 hierarchies + cgroup2 at <root>/unified */
-	MOAT_CGROUP_V2,     /* cgroup2 at <root> */
+	MOAT_CGROUP_V2,	    /* cgroup2 at <root> */
 };
 
 const char *moat_cgroup_layout_name(enum moat_cgroup_layout l); /* "v1", "hybrid", "v2" */
@@ -72,7 +72,7 @@ int moat_cgroup_detect(const char *root, enum moat_cgroup_layout *ret, struct mo
 struct moat_cgroup;
 
 struct moat_cgroup_config {
-	const char *id;   /* container id; the default path is the relative "<id>" */
+	const char *id;	  /* container id; the default path is the relative "<id>" */
 	const char *path; /* linux.cgroupsPath, NULL when absent */
 	const struct moat_resources *resources; /* NULL: no limits */
 	/* linux.devices: each is allowed "rwm" after resources.devices and the
@@ -216,7 +216,7 @@ struct moat_cgroup_mem_entry {
 
 struct moat_cgroup_stats {
 	bool has_cpu;
-	uint64_t cpu_total, cpu_user, cpu_kernel; /* ns */
+	uint64_t cpu_total, cpu_user, cpu_kernel;		    /* ns */
 	uint64_t *cpu_percpu, *cpu_percpu_user, *cpu_percpu_kernel; /* v1 only */
 	size_t n_percpu;
 	uint64_t throttle_periods, throttle_throttled_periods, throttle_time; /* time in ns */
@@ -227,7 +227,7 @@ struct moat_cgroup_stats {
 	struct moat_cgroup_mem_entry mem_swap; /* memory+swap, as v1 reports it */
 	struct moat_cgroup_mem_entry mem_kernel, mem_kernel_tcp;
 	bool mem_use_hierarchy;
-	uint64_t mem_oom_kills; /* for `events`: an increase means an OOM kill */
+	uint64_t mem_oom_kills;		 /* for `events`: an increase means an OOM kill */
 	struct moat_cgroup_kv *mem_stat; /* memory.stat, in file order */
 	size_t n_mem_stat;
 

@@ -48,9 +48,9 @@ static void plan_v1(const struct moat_cpu_resources *c, struct cg_plan *p)
 		cg_plan_add(p, "cpu.burst", C, false, "cpu.cfs_burst_us",
 			    cg_plan_fmt(p, "%" PRIu64, c->burst));
 	if (c->has_realtime_period && c->realtime_period != 0) {
-		struct cg_write *w = cg_plan_add(p, "cpu.realtimePeriod", C, false,
-						 "cpu.rt_period_us",
-						 cg_plan_fmt(p, "%" PRIu64, c->realtime_period));
+		struct cg_write *w =
+		    cg_plan_add(p, "cpu.realtimePeriod", C, false, "cpu.rt_period_us",
+				cg_plan_fmt(p, "%" PRIu64, c->realtime_period));
 		if (c->has_realtime_runtime)
 			w->flags |= CG_W_PAIR_NEXT;
 	}
@@ -58,7 +58,8 @@ static void plan_v1(const struct moat_cpu_resources *c, struct cg_plan *p)
 		cg_plan_add(p, "cpu.realtimeRuntime", C, false, "cpu.rt_runtime_us",
 			    cg_plan_fmt(p, "%" PRId64, c->realtime_runtime));
 	if (c->has_idle)
-		cg_plan_add(p, "cpu.idle", C, false, "cpu.idle", cg_plan_fmt(p, "%" PRId64, c->idle));
+		cg_plan_add(p, "cpu.idle", C, false, "cpu.idle",
+			    cg_plan_fmt(p, "%" PRId64, c->idle));
 }
 
 static int plan_v2(const struct moat_cpu_resources *c, struct cg_plan *p, struct moat_err *err)
@@ -73,20 +74,21 @@ static int plan_v2(const struct moat_cpu_resources *c, struct cg_plan *p, struct
 				     "linux.resources.cpu.%s: realtime scheduling is not supported "
 				     "on cgroup v2",
 				     c->has_realtime_runtime && c->realtime_runtime != 0
-					     ? "realtimeRuntime"
-					     : "realtimePeriod");
+					 ? "realtimeRuntime"
+					 : "realtimePeriod");
 	if (c->has_shares && c->shares != 0)
 		cg_plan_add(p, "cpu.shares", C, true, "cpu.weight",
 			    cg_plan_fmt(p, "%" PRIu64, cg_shares_to_weight(c->shares)));
 	if (quota || period) {
 		/* cpu.max is "$QUOTA $PERIOD"; a lone quota keeps the period */
-		const char *q = !quota ? NULL : c->quota > 0 ? cg_plan_fmt(p, "%" PRId64, c->quota)
-							      : "max";
+		const char *q = !quota	       ? NULL
+				: c->quota > 0 ? cg_plan_fmt(p, "%" PRId64, c->quota)
+					       : "max";
 		const char *v = q && period ? cg_plan_fmt(p, "%s %" PRIu64, q, c->period)
-			      : q	    ? q
+				: q	    ? q
 					    : cg_plan_fmt(p, "%" PRIu64, c->period);
-		struct cg_write *w = cg_plan_add(p, quota ? "cpu.quota" : "cpu.period", C, true,
-						 "cpu.max", v);
+		struct cg_write *w =
+		    cg_plan_add(p, quota ? "cpu.quota" : "cpu.period", C, true, "cpu.max", v);
 		if (!quota)
 			w->flags |= CG_W_KEEP_QUOTA;
 	}
@@ -94,12 +96,13 @@ static int plan_v2(const struct moat_cpu_resources *c, struct cg_plan *p, struct
 		cg_plan_add(p, "cpu.burst", C, true, "cpu.max.burst",
 			    cg_plan_fmt(p, "%" PRIu64, c->burst));
 	if (c->has_idle)
-		cg_plan_add(p, "cpu.idle", C, true, "cpu.idle", cg_plan_fmt(p, "%" PRId64, c->idle));
+		cg_plan_add(p, "cpu.idle", C, true, "cpu.idle",
+			    cg_plan_fmt(p, "%" PRId64, c->idle));
 	return 0;
 }
 
-int cg_plan_cpu(const struct moat_cpu_resources *c, const struct cg_target *t,
-		struct cg_plan *p, struct moat_err *err)
+int cg_plan_cpu(const struct moat_cpu_resources *c, const struct cg_target *t, struct cg_plan *p,
+		struct moat_err *err)
 {
 	int r = 0;
 

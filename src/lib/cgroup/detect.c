@@ -19,17 +19,19 @@
 #endif
 
 static const char *const v1_names[CG__COUNT] = {
-	[CG_CPU] = "cpu",		[CG_CPUACCT] = "cpuacct", [CG_CPUSET] = "cpuset",
-	[CG_MEMORY] = "memory",		[CG_DEVICES] = "devices", [CG_FREEZER] = "freezer",
-	[CG_IO] = "blkio",		[CG_PIDS] = "pids",	  [CG_HUGETLB] = "hugetlb",
-	[CG_NET_CLS] = "net_cls",	[CG_NET_PRIO] = "net_prio", [CG_RDMA] = "rdma",
-	[CG_MISC] = "misc",		[CG_PERF_EVENT] = "perf_event",
+    [CG_CPU] = "cpu",		[CG_CPUACCT] = "cpuacct",
+    [CG_CPUSET] = "cpuset",	[CG_MEMORY] = "memory",
+    [CG_DEVICES] = "devices",	[CG_FREEZER] = "freezer",
+    [CG_IO] = "blkio",		[CG_PIDS] = "pids",
+    [CG_HUGETLB] = "hugetlb",	[CG_NET_CLS] = "net_cls",
+    [CG_NET_PRIO] = "net_prio", [CG_RDMA] = "rdma",
+    [CG_MISC] = "misc",		[CG_PERF_EVENT] = "perf_event",
 };
 
 static const char *const v2_names[CG__COUNT] = {
-	[CG_CPU] = "cpu",   [CG_CPUSET] = "cpuset",   [CG_MEMORY] = "memory", [CG_IO] = "io",
-	[CG_PIDS] = "pids", [CG_HUGETLB] = "hugetlb", [CG_RDMA] = "rdma",     [CG_MISC] = "misc",
-	[CG_PERF_EVENT] = "perf_event",
+    [CG_CPU] = "cpu",	[CG_CPUSET] = "cpuset", [CG_MEMORY] = "memory",
+    [CG_IO] = "io",	[CG_PIDS] = "pids",	[CG_HUGETLB] = "hugetlb",
+    [CG_RDMA] = "rdma", [CG_MISC] = "misc",	[CG_PERF_EVENT] = "perf_event",
 };
 
 const char *cg_ctrl_name(enum cg_ctrl c, bool v2)
@@ -218,7 +220,8 @@ int cg_find_mount(const char *mountinfo, const char *controllers, struct moat_ar
 		if (sep && sep < nl) {
 			const char *type = sep + 3;
 			const char *src = memchr(type, ' ', (size_t)(nl - type));
-			const char *opts = src ? memchr(src + 1, ' ', (size_t)(nl - src - 1)) : NULL;
+			const char *opts =
+			    src ? memchr(src + 1, ' ', (size_t)(nl - src - 1)) : NULL;
 			size_t tlen = src ? (size_t)(src - type) : 0;
 			bool match = false;
 

@@ -13,16 +13,16 @@
  * images that work under runc work here. mknod is allowed for all devices
  * (whether mknod succeeds is CAP_MKNOD's business; opening is what counts). */
 static const struct moat_dev_rule default_rules[] = {
-	{ .allow = true, .type = 'c', .major = -1, .minor = -1, .access = MOAT_DEV_MKNOD },
-	{ .allow = true, .type = 'b', .major = -1, .minor = -1, .access = MOAT_DEV_MKNOD },
-	{ .allow = true, .type = 'c', .major = 1, .minor = 3, .access = MOAT_DEV_ALL },   /* null */
-	{ .allow = true, .type = 'c', .major = 1, .minor = 8, .access = MOAT_DEV_ALL },   /* random */
-	{ .allow = true, .type = 'c', .major = 1, .minor = 7, .access = MOAT_DEV_ALL },   /* full */
-	{ .allow = true, .type = 'c', .major = 5, .minor = 0, .access = MOAT_DEV_ALL },   /* tty */
-	{ .allow = true, .type = 'c', .major = 1, .minor = 5, .access = MOAT_DEV_ALL },   /* zero */
-	{ .allow = true, .type = 'c', .major = 1, .minor = 9, .access = MOAT_DEV_ALL },   /* urandom */
-	{ .allow = true, .type = 'c', .major = 136, .minor = -1, .access = MOAT_DEV_ALL }, /* pts */
-	{ .allow = true, .type = 'c', .major = 5, .minor = 2, .access = MOAT_DEV_ALL },   /* ptmx */
+    {.allow = true, .type = 'c', .major = -1, .minor = -1, .access = MOAT_DEV_MKNOD},
+    {.allow = true, .type = 'b', .major = -1, .minor = -1, .access = MOAT_DEV_MKNOD},
+    {.allow = true, .type = 'c', .major = 1, .minor = 3, .access = MOAT_DEV_ALL},    /* null */
+    {.allow = true, .type = 'c', .major = 1, .minor = 8, .access = MOAT_DEV_ALL},    /* random */
+    {.allow = true, .type = 'c', .major = 1, .minor = 7, .access = MOAT_DEV_ALL},    /* full */
+    {.allow = true, .type = 'c', .major = 5, .minor = 0, .access = MOAT_DEV_ALL},    /* tty */
+    {.allow = true, .type = 'c', .major = 1, .minor = 5, .access = MOAT_DEV_ALL},    /* zero */
+    {.allow = true, .type = 'c', .major = 1, .minor = 9, .access = MOAT_DEV_ALL},    /* urandom */
+    {.allow = true, .type = 'c', .major = 136, .minor = -1, .access = MOAT_DEV_ALL}, /* pts */
+    {.allow = true, .type = 'c', .major = 5, .minor = 2, .access = MOAT_DEV_ALL},    /* ptmx */
 };
 
 #define N_DEFAULT (sizeof(default_rules) / sizeof(default_rules[0]))
@@ -34,8 +34,8 @@ void cg_dev_rules_build(const struct moat_resources *res, const struct moat_devi
 	size_t n = 1 + n_res + N_DEFAULT + n_devs, k = 0;
 	struct moat_dev_rule *r = moat_arena_alloc(a, n * sizeof(*r));
 
-	r[k++] = (struct moat_dev_rule){ .allow = false, .type = 'a', .major = -1, .minor = -1,
-					 .access = MOAT_DEV_ALL };
+	r[k++] = (struct moat_dev_rule){
+	    .allow = false, .type = 'a', .major = -1, .minor = -1, .access = MOAT_DEV_ALL};
 	for (size_t i = 0; i < n_res; i++)
 		r[k++] = res->devices[i];
 	for (size_t i = 0; i < N_DEFAULT; i++)
@@ -44,8 +44,11 @@ void cg_dev_rules_build(const struct moat_resources *res, const struct moat_devi
 		char t = devs[i].type == 'u' ? 'c' : devs[i].type;
 		if (t != 'c' && t != 'b')
 			continue; /* fifos need no device access */
-		r[k++] = (struct moat_dev_rule){ .allow = true, .type = t, .major = devs[i].major,
-						 .minor = devs[i].minor, .access = MOAT_DEV_ALL };
+		r[k++] = (struct moat_dev_rule){.allow = true,
+						.type = t,
+						.major = devs[i].major,
+						.minor = devs[i].minor,
+						.access = MOAT_DEV_ALL};
 	}
 	ret->r = r;
 	ret->n = k;

@@ -9,8 +9,8 @@
 
 #include "cgroup/internal.h"
 
-int cg_plan_hugetlb(const struct moat_resources *r, const struct cg_target *t,
-		    struct cg_plan *p, struct moat_err *err)
+int cg_plan_hugetlb(const struct moat_resources *r, const struct cg_target *t, struct cg_plan *p,
+		    struct moat_err *err)
 {
 	bool v2 = cg_target_v2(t, CG_HUGETLB);
 
@@ -23,11 +23,12 @@ int cg_plan_hugetlb(const struct moat_resources *r, const struct cg_target *t,
 			    cg_plan_fmt(p, v2 ? "hugetlb.%s.max" : "hugetlb.%s.limit_in_bytes",
 					h->page_size),
 			    v);
-		cg_plan_add(p, field, CG_HUGETLB, v2,
-			    cg_plan_fmt(p, v2 ? "hugetlb.%s.rsvd.max" : "hugetlb.%s.rsvd.limit_in_bytes",
-					h->page_size),
-			    v)
-			->flags |= CG_W_OPTIONAL;
+		cg_plan_add(
+		    p, field, CG_HUGETLB, v2,
+		    cg_plan_fmt(p, v2 ? "hugetlb.%s.rsvd.max" : "hugetlb.%s.rsvd.limit_in_bytes",
+				h->page_size),
+		    v)
+		    ->flags |= CG_W_OPTIONAL;
 	}
 	return 0;
 }

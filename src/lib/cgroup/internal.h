@@ -54,13 +54,13 @@ int cg_ctrl_of_file(const char *file);
 /* One hierarchy the container's cgroup lives in. */
 struct cg_hier {
 	bool v2;
-	unsigned mask;     /* v1: its controllers; v2: those enabled in the leaf */
+	unsigned mask;	   /* v1: its controllers; v2: those enabled in the leaf */
 	char *controllers; /* v1: as in /proc/self/cgroup ("cpu,cpuacct", "name=systemd"); v2: "" */
-	char *mount;       /* "/sys/fs/cgroup/memory" */
-	char *rel;         /* the container's cgroup in it: "/a/b" */
-	char *dir;         /* mount + rel */
-	int fd;            /* O_DIRECTORY fd of dir, -1 when not open */
-	int made;          /* create: trailing levels of rel this create made */
+	char *mount;	   /* "/sys/fs/cgroup/memory" */
+	char *rel;	   /* the container's cgroup in it: "/a/b" */
+	char *dir;	   /* mount + rel */
+	int fd;		   /* O_DIRECTORY fd of dir, -1 when not open */
+	int made;	   /* create: trailing levels of rel this create made */
 };
 
 struct cg_ops;
@@ -80,9 +80,11 @@ struct moat_cgroup {
 struct cg_ops {
 	const char *name;
 	/* A directory level of rel was just made (made) or found (!made) in
-	 * hierarchy h; parentfd is its parent. v1 fills cpuset.cpus/mems. */
+	 * hierarchy h; parentfd is its parent (-1 for the mount root), leaf
+	 * says it is the container's own. v1 fills cpuset.cpus/mems; cgroup2
+	 * enables the controllers of v2_want below non-leaf levels. */
 	int (*init_level)(struct moat_cgroup *cg, struct cg_hier *h, int parentfd, int fd,
-			  bool made, unsigned v2_want, struct moat_err *err);
+			  bool made, bool leaf, unsigned v2_want, struct moat_err *err);
 	int (*freeze)(struct moat_cgroup *cg, bool frozen, struct moat_err *err);
 	int (*is_frozen)(struct moat_cgroup *cg, bool *ret, struct moat_err *err);
 	int (*kill)(struct moat_cgroup *cg, int sig, struct moat_err *err);
@@ -101,6 +103,16 @@ int cg_v1_freezer_set(struct cg_hier *h, bool frozen, struct moat_err *err);
 int cg_v1_freezer_get(struct cg_hier *h, bool *ret, struct moat_err *err);
 int cg_v2_freeze_set(struct cg_hier *h, bool frozen, struct moat_err *err);
 int cg_v2_freeze_get(struct cg_hier *h, bool *ret, struct moat_err *err);
+/* Enable in fd's cgroup.subtree_control the controllers of want (~0u: every
+ * one offered, also those moat does not know) that are not enabled yet. */
+int cg_v2_enable(int fd, unsigned want, struct moat_err *err);
+/* kill on a cgroup2 directory: cgroup.kill for SIGKILL, else cg_kill_frozen. */
+int cg_v2_kill(struct moat_cgroup *cg, struct cg_hier *h, int sig, struct moat_err *err);
+/* stats.c */
+int cg_v1_stats(struct moat_cgroup *cg, struct moat_arena *a, struct moat_cgroup_stats *ret,
+		struct moat_err *err);
+int cg_v2_stats(struct moat_cgroup *cg, struct moat_arena *a, struct moat_cgroup_stats *ret,
+		struct moat_err *err);
 /* Send sig to every pid of h's subtree once; *ret_n counts them. */
 int cg_signal_all(struct cg_hier *h, int sig, size_t *ret_n, struct moat_err *err);
 /* Generic kill --all: freeze with freeze/get, signal, restore. */
@@ -148,22 +160,22 @@ int cg_find_mount(const char *mountinfo, const char *controllers, struct moat_ar
  * whether it is a cgroup2 hierarchy (relative paths go under own's parent).
  * Refuses "..", control characters, and the root itself.
  */
-int cg_resolve_path(const char *cgroups_path, const char *id, const char *own, bool v2,
-		    char *out, size_t size, struct moat_err *err);
+int cg_resolve_path(const char *cgroups_path, const char *id, const char *own, bool v2, char *out,
+		    size_t size, struct moat_err *err);
 
 /* ---- plan.c: resources as a list of file writes ---- */
-#define CG_W_OPTIONAL 1u   /* skip when neither file nor alt_file exists */
-#define CG_W_PAIR_NEXT 2u  /* EINVAL: write the next entry first, then retry this */
-#define CG_W_KEEP_QUOTA 4u /* v2 cpu.max with only a period: keep the quota in place */
+#define CG_W_OPTIONAL 1u    /* skip when neither file nor alt_file exists */
+#define CG_W_PAIR_NEXT 2u   /* EINVAL: write the next entry first, then retry this */
+#define CG_W_KEEP_QUOTA 4u  /* v2 cpu.max with only a period: keep the quota in place */
 #define CG_W_CHECK_USAGE 8u /* refuse a memory.max below memory.current */
 
 struct cg_write {
-	const char *field;     /* "memory.limit" (for "linux.resources.memory.limit: ...") */
-	enum cg_ctrl ctrl;     /* hierarchy (v1) or controller to have enabled (v2) */
-	bool v2;               /* the file is in the cgroup2 directory */
+	const char *field; /* "memory.limit" (for "linux.resources.memory.limit: ...") */
+	enum cg_ctrl ctrl; /* hierarchy (v1) or controller to have enabled (v2) */
+	bool v2;	   /* the file is in the cgroup2 directory */
 	const char *file;
 	const char *value;
-	const char *alt_file;  /* written instead (with alt_value) when file does not exist */
+	const char *alt_file; /* written instead (with alt_value) when file does not exist */
 	const char *alt_value;
 	unsigned flags;
 };
@@ -180,7 +192,7 @@ struct cg_target {
 	enum moat_cgroup_layout layout;
 	unsigned v1_mask; /* controllers with a mounted v1 hierarchy */
 	unsigned v2_mask; /* controllers available in the cgroup2 hierarchy */
-	bool update;      /* moat_cgroup_update, not create */
+	bool update;	  /* moat_cgroup_update, not create */
 };
 
 /* v2 when the controller has no v1 hierarchy but the cgroup2 one has it
@@ -199,26 +211,26 @@ void cg_plan_format(const struct cg_plan *p, struct moat_buf *out);
 int cg_plan_apply(struct moat_cgroup *cg, const struct cg_plan *p, struct moat_err *err);
 
 /* Per controller (memory.c, cpu.c, ...). */
-int cg_plan_memory(const struct moat_mem_resources *m, const struct cg_target *t,
-		   struct cg_plan *p, struct moat_err *err);
-int cg_plan_cpu(const struct moat_cpu_resources *c, const struct cg_target *t,
-		struct cg_plan *p, struct moat_err *err);
+int cg_plan_memory(const struct moat_mem_resources *m, const struct cg_target *t, struct cg_plan *p,
+		   struct moat_err *err);
+int cg_plan_cpu(const struct moat_cpu_resources *c, const struct cg_target *t, struct cg_plan *p,
+		struct moat_err *err);
 int cg_plan_pids(const struct moat_resources *r, const struct cg_target *t, struct cg_plan *p,
 		 struct moat_err *err);
 int cg_plan_blkio(const struct moat_blkio_resources *b, const struct cg_target *t,
 		  struct cg_plan *p, struct moat_err *err);
-int cg_plan_hugetlb(const struct moat_resources *r, const struct cg_target *t,
-		    struct cg_plan *p, struct moat_err *err);
+int cg_plan_hugetlb(const struct moat_resources *r, const struct cg_target *t, struct cg_plan *p,
+		    struct moat_err *err);
 int cg_plan_net(const struct moat_resources *r, const struct cg_target *t, struct cg_plan *p,
 		struct moat_err *err);
 int cg_plan_rdma(const struct moat_resources *r, const struct cg_target *t, struct cg_plan *p,
 		 struct moat_err *err);
-int cg_plan_unified(const struct moat_resources *r, const struct cg_target *t,
-		    struct cg_plan *p, struct moat_err *err);
+int cg_plan_unified(const struct moat_resources *r, const struct cg_target *t, struct cg_plan *p,
+		    struct moat_err *err);
 
 /* v1 -> v2 conversions, as runc and crun do them. */
-uint64_t cg_shares_to_weight(uint64_t shares);     /* cpu.shares -> cpu.weight */
-uint64_t cg_blkio_to_io_weight(uint64_t weight);   /* blkio.weight -> io.weight */
+uint64_t cg_shares_to_weight(uint64_t shares);	 /* cpu.shares -> cpu.weight */
+uint64_t cg_blkio_to_io_weight(uint64_t weight); /* blkio.weight -> io.weight */
 /* memory.swap.max from the v1 memory+swap value; *ret -1 = "max", and
  * *ret_set false when nothing is to be written. */
 int cg_swap_to_v2(bool has_swap, int64_t swap, bool has_limit, int64_t limit, int64_t *ret,
@@ -249,8 +261,8 @@ int cg_bpf_compile(const struct cg_dev_rules *rules, struct bpf_insn **ret);
 /* Run a compiled program on one request (tests): type 'c'/'b', access
  * MOAT_DEV_* bits. Returns the program's result (1 allow, 0 deny) or -1 for
  * an instruction the evaluator does not know. */
-int cg_bpf_eval(const struct bpf_insn *insns, size_t n, char type, uint32_t major,
-		uint32_t minor, unsigned access);
+int cg_bpf_eval(const struct bpf_insn *insns, size_t n, char type, uint32_t major, uint32_t minor,
+		unsigned access);
 /* Load and attach to the cgroup2 directory fd (BPF_F_ALLOW_MULTI), then
  * detach any program moat attached there before. */
 int cg_bpf_attach(int dirfd, const struct cg_dev_rules *rules, struct moat_err *err);

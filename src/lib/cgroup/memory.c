@@ -44,8 +44,8 @@ static const char *limit_str(struct cg_plan *p, int64_t v, bool v2)
 	return cg_plan_fmt(p, "%" PRId64, v);
 }
 
-static int plan_v1(const struct moat_mem_resources *m, const struct cg_target *t,
-		   struct cg_plan *p, struct moat_err *err)
+static int plan_v1(const struct moat_mem_resources *m, const struct cg_target *t, struct cg_plan *p,
+		   struct moat_err *err)
 {
 	const enum cg_ctrl M = CG_MEMORY;
 
@@ -56,19 +56,21 @@ static int plan_v1(const struct moat_mem_resources *m, const struct cg_target *t
 				     m->swap, m->limit);
 
 	if (m->has_limit) {
-		struct cg_write *w = cg_plan_add(p, "memory.limit", M, false,
-						 "memory.limit_in_bytes", limit_str(p, m->limit, false));
+		struct cg_write *w =
+		    cg_plan_add(p, "memory.limit", M, false, "memory.limit_in_bytes",
+				limit_str(p, m->limit, false));
 		bool swap = m->has_swap && m->swap != 0;
 		if (swap || m->limit == -1)
 			w->flags |= CG_W_PAIR_NEXT;
 		if (!swap && m->limit == -1)
-			cg_plan_add(p, "memory.limit", M, false, "memory.memsw.limit_in_bytes", "-1")
-				->flags |= CG_W_OPTIONAL;
+			cg_plan_add(p, "memory.limit", M, false, "memory.memsw.limit_in_bytes",
+				    "-1")
+			    ->flags |= CG_W_OPTIONAL;
 	}
 	if (m->has_swap && m->swap != 0) {
-		struct cg_write *w = cg_plan_add(p, "memory.swap", M, false,
-						 "memory.memsw.limit_in_bytes",
-						 limit_str(p, m->swap, false));
+		struct cg_write *w =
+		    cg_plan_add(p, "memory.swap", M, false, "memory.memsw.limit_in_bytes",
+				limit_str(p, m->swap, false));
 		/* without swap accounting there is nothing to lift */
 		if (m->swap == -1)
 			w->flags |= CG_W_OPTIONAL;
@@ -102,8 +104,8 @@ static int unsupported(const char *field, struct moat_err *err)
 			     field);
 }
 
-static int plan_v2(const struct moat_mem_resources *m, const struct cg_target *t,
-		   struct cg_plan *p, struct moat_err *err)
+static int plan_v2(const struct moat_mem_resources *m, const struct cg_target *t, struct cg_plan *p,
+		   struct moat_err *err)
 {
 	const enum cg_ctrl M = CG_MEMORY;
 	int64_t swap;
@@ -145,8 +147,8 @@ static int plan_v2(const struct moat_mem_resources *m, const struct cg_target *t
 	return 0;
 }
 
-int cg_plan_memory(const struct moat_mem_resources *m, const struct cg_target *t,
-		   struct cg_plan *p, struct moat_err *err)
+int cg_plan_memory(const struct moat_mem_resources *m, const struct cg_target *t, struct cg_plan *p,
+		   struct moat_err *err)
 {
 	if (cg_target_v2(t, CG_MEMORY))
 		return plan_v2(m, t, p, err);

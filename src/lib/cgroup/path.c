@@ -16,10 +16,12 @@ static int append_clean(char *out, size_t size, const char *s, const char *what,
 	for (const char *p = s; *p;) {
 		size_t n = strcspn(p, "/");
 		if (n == 2 && strncmp(p, "..", 2) == 0)
-			return moat_err_setx(err, EINVAL, "%s \"%s\": \"..\" is not allowed", what, s);
+			return moat_err_setx(err, EINVAL, "%s \"%s\": \"..\" is not allowed", what,
+					     s);
 		if (n > 0 && !(n == 1 && p[0] == '.')) {
 			if (len + 1 + n + 1 > size)
-				return moat_err_setx(err, ENAMETOOLONG, "%s \"%s\": too long", what, s);
+				return moat_err_setx(err, ENAMETOOLONG, "%s \"%s\": too long", what,
+						     s);
 			out[len++] = '/';
 			memcpy(out + len, p, n);
 			len += n;
@@ -31,8 +33,8 @@ static int append_clean(char *out, size_t size, const char *s, const char *what,
 	return 0;
 }
 
-int cg_resolve_path(const char *cgroups_path, const char *id, const char *own, bool v2,
-		    char *out, size_t size, struct moat_err *err)
+int cg_resolve_path(const char *cgroups_path, const char *id, const char *own, bool v2, char *out,
+		    size_t size, struct moat_err *err)
 {
 	const char *what = "linux.cgroupsPath";
 	int r;
@@ -71,7 +73,8 @@ int cg_resolve_path(const char *cgroups_path, const char *id, const char *own, b
 	if ((r = append_clean(out, size, cgroups_path, what, err)) < 0)
 		return r;
 	if (!out[0])
-		return moat_err_setx(err, EINVAL, "%s \"%s\": the root cgroup cannot be a container's",
-				     what, cgroups_path);
+		return moat_err_setx(err, EINVAL,
+				     "%s \"%s\": the root cgroup cannot be a container's", what,
+				     cgroups_path);
 	return 0;
 }

@@ -40,7 +40,7 @@ struct cg_write *cg_plan_add(struct cg_plan *p, const char *field, enum cg_ctrl 
 		p->cap = cap;
 	}
 	struct cg_write *w = &p->w[p->n++];
-	*w = (struct cg_write){ .field = field, .ctrl = c, .v2 = v2, .file = file, .value = value };
+	*w = (struct cg_write){.field = field, .ctrl = c, .v2 = v2, .file = file, .value = value};
 	if (v2 && c != CG_CORE)
 		p->v2_needed |= CG_BIT(c);
 	return w;
@@ -114,9 +114,9 @@ static int hier_for_write(struct moat_cgroup *cg, const struct cg_write *w, stru
 	} else {
 		h = cg_hier_for(cg, w->ctrl);
 		if (!h)
-			return moat_err_setx(err, ENOTSUP,
-					     "linux.resources.%s: no %s cgroup hierarchy is mounted",
-					     w->field, cg_ctrl_name(w->ctrl, false));
+			return moat_err_setx(
+			    err, ENOTSUP, "linux.resources.%s: no %s cgroup hierarchy is mounted",
+			    w->field, cg_ctrl_name(w->ctrl, false));
 	}
 	if ((r = cg_hier_open(h, err)) < 0)
 		return moat_err_prefix(err, "linux.resources.%s", w->field);
@@ -143,24 +143,26 @@ static int live_value(struct cg_hier *h, const struct cg_write *w, char *buf, si
 	}
 	if (w->flags & CG_W_CHECK_USAGE) {
 		uint64_t usage, limit = strtoull(w->value, NULL, 10);
-		if (strcmp(w->value, "max") != 0 && cg_read_u64(h->fd, "memory.current", &usage) == 0 &&
-		    limit < usage)
-			return moat_err_setx(err, EBUSY,
-					     "linux.resources.%s: %s is below the current usage %llu "
-					     "(checkBeforeUpdate)",
-					     w->field, w->value, (unsigned long long)usage);
+		if (strcmp(w->value, "max") != 0 &&
+		    cg_read_u64(h->fd, "memory.current", &usage) == 0 && limit < usage)
+			return moat_err_setx(
+			    err, EBUSY,
+			    "linux.resources.%s: %s is below the current usage %llu "
+			    "(checkBeforeUpdate)",
+			    w->field, w->value, (unsigned long long)usage);
 	}
 	return 0;
 }
 
 static int write_one(struct moat_cgroup *cg, const struct cg_write *w, struct moat_err *err)
 {
-	struct cg_hier *h;
+	struct cg_hier *h = NULL;
 	char buf[128];
 	const char *value;
 	int r;
 
-	if ((r = hier_for_write(cg, w, &h, err)) < 0 || (r = live_value(h, w, buf, sizeof(buf), &value, err)) < 0)
+	if ((r = hier_for_write(cg, w, &h, err)) < 0 ||
+	    (r = live_value(h, w, buf, sizeof(buf), &value, err)) < 0)
 		return r;
 	r = cg_write(h->fd, w->file, value);
 	if (r == -ENOENT && w->alt_file)

@@ -9,8 +9,8 @@
 
 #include "cgroup/internal.h"
 
-int cg_plan_unified(const struct moat_resources *r, const struct cg_target *t,
-		    struct cg_plan *p, struct moat_err *err)
+int cg_plan_unified(const struct moat_resources *r, const struct cg_target *t, struct cg_plan *p,
+		    struct moat_err *err)
 {
 	for (size_t i = 0; i < r->n_unified; i++) {
 		const char *key = r->unified_keys[i];
@@ -18,9 +18,9 @@ int cg_plan_unified(const struct moat_resources *r, const struct cg_target *t,
 		int c = cg_ctrl_of_file(key);
 
 		if (t->layout == MOAT_CGROUP_V1)
-			return moat_err_setx(err, ENOTSUP,
-					     "linux.resources.%s: needs cgroup v2 (this host has v1 only)",
-					     field);
+			return moat_err_setx(
+			    err, ENOTSUP,
+			    "linux.resources.%s: needs cgroup v2 (this host has v1 only)", field);
 		/* a controller newer than moat: written all the same (the spec
 		 * says so); the kernel says whether the file exists */
 		if (c < 0)

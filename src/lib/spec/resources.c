@@ -84,8 +84,9 @@ static int get_uint_max(struct json_object *obj, const char *key, const char *pa
 	if (r < 0 || !h)
 		return r;
 	if (x > max)
-		return moat_err_setx(err, ERANGE, "%s.%s: %" PRIu64 " is out of range (max %" PRIu64 ")",
-				     path, key, x, max);
+		return moat_err_setx(err, ERANGE,
+				     "%s.%s: %" PRIu64 " is out of range (max %" PRIu64 ")", path,
+				     key, x, max);
 	if (has)
 		*has = true;
 	*val = x;
@@ -216,13 +217,13 @@ static int parse_device_rule(struct json_object *o, const char *path, struct moa
 		if (!json_object_is_type(v, json_type_string))
 			return moat_err_setx(err, EINVAL, "%s.access: expected a string", path);
 		for (const char *p = json_object_get_string(v); *p; p++) {
-			unsigned bit = *p == 'r' ? MOAT_DEV_READ
-				     : *p == 'w' ? MOAT_DEV_WRITE
-				     : *p == 'm' ? MOAT_DEV_MKNOD
-						 : 0;
+			unsigned bit = *p == 'r'   ? MOAT_DEV_READ
+				       : *p == 'w' ? MOAT_DEV_WRITE
+				       : *p == 'm' ? MOAT_DEV_MKNOD
+						   : 0;
 			if (!bit)
-				return moat_err_setx(err, EINVAL,
-						     "%s.access: '%c' is not one of r, w, m", path, *p);
+				return moat_err_setx(
+				    err, EINVAL, "%s.access: '%c' is not one of r, w, m", path, *p);
 			d->access |= bit;
 		}
 	}
@@ -270,10 +271,12 @@ static int parse_memory(struct json_object *res, const char *path, struct moat_a
 	    (r = get_limit(o, "swap", p, &m->has_swap, &m->swap, err)) < 0 ||
 	    (r = get_limit(o, "kernel", p, &m->has_kernel, &m->kernel, err)) < 0 ||
 	    (r = get_limit(o, "kernelTCP", p, &m->has_kernel_tcp, &m->kernel_tcp, err)) < 0 ||
-	    (r = get_uint_max(o, "swappiness", p, &m->has_swappiness, &m->swappiness, 100, err)) < 0 ||
+	    (r = get_uint_max(o, "swappiness", p, &m->has_swappiness, &m->swappiness, 100, err)) <
+		0 ||
 	    (r = get_bool(o, "disableOOMKiller", p, &m->has_disable_oom_killer,
 			  &m->disable_oom_killer, err)) < 0 ||
-	    (r = get_bool(o, "useHierarchy", p, &m->has_use_hierarchy, &m->use_hierarchy, err)) < 0 ||
+	    (r = get_bool(o, "useHierarchy", p, &m->has_use_hierarchy, &m->use_hierarchy, err)) <
+		0 ||
 	    (r = get_bool(o, "checkBeforeUpdate", p, &m->has_check_before_update,
 			  &m->check_before_update, err)) < 0)
 		return r;
@@ -285,8 +288,8 @@ static int parse_memory(struct json_object *res, const char *path, struct moat_a
 static int check_cpu_list(const char *s, const char *path, const char *key, struct moat_err *err)
 {
 	if (s && s[strspn(s, "0123456789,- ")] != '\0')
-		return moat_err_setx(err, EINVAL, "%s.%s: \"%s\" is not a list like \"0-3,7\"", path,
-				     key, s);
+		return moat_err_setx(err, EINVAL, "%s.%s: \"%s\" is not a list like \"0-3,7\"",
+				     path, key, s);
 	return 0;
 }
 
@@ -322,8 +325,9 @@ static int parse_cpu(struct json_object *res, const char *path, struct moat_aren
 	if (c->mems && !*c->mems)
 		c->mems = NULL;
 	if (c->has_quota && c->quota > 0 && c->has_burst && c->burst > (uint64_t)c->quota)
-		return moat_err_setx(err, EINVAL, "%s.burst: %" PRIu64 " is larger than quota %" PRId64,
-				     p, c->burst, c->quota);
+		return moat_err_setx(err, EINVAL,
+				     "%s.burst: %" PRIu64 " is larger than quota %" PRId64, p,
+				     c->burst, c->quota);
 	out->cpu = c;
 	return 0;
 }
@@ -350,7 +354,8 @@ static int parse_weight_devices(struct json_object *o, const char *path, struct 
 			return moat_err_setx(err, EINVAL, "%s: expected an object", p);
 		if ((r = get_devnum(e, "major", p, true, &w->major, err)) < 0 ||
 		    (r = get_devnum(e, "minor", p, true, &w->minor, err)) < 0 ||
-		    (r = get_uint_max(e, "weight", p, &w->has_weight, &weight, UINT16_MAX, err)) < 0 ||
+		    (r = get_uint_max(e, "weight", p, &w->has_weight, &weight, UINT16_MAX, err)) <
+			0 ||
 		    (r = get_uint_max(e, "leafWeight", p, &w->has_leaf_weight, &leaf, UINT16_MAX,
 				      err)) < 0)
 			return r;
@@ -363,10 +368,10 @@ static int parse_weight_devices(struct json_object *o, const char *path, struct 
 }
 
 static const char *const throttle_keys[MOAT_THROTTLE__COUNT] = {
-	[MOAT_THROTTLE_READ_BPS] = "throttleReadBpsDevice",
-	[MOAT_THROTTLE_WRITE_BPS] = "throttleWriteBpsDevice",
-	[MOAT_THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
-	[MOAT_THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
+    [MOAT_THROTTLE_READ_BPS] = "throttleReadBpsDevice",
+    [MOAT_THROTTLE_WRITE_BPS] = "throttleWriteBpsDevice",
+    [MOAT_THROTTLE_READ_IOPS] = "throttleReadIOPSDevice",
+    [MOAT_THROTTLE_WRITE_IOPS] = "throttleWriteIOPSDevice",
 };
 
 static int parse_throttles(struct json_object *o, const char *path, struct moat_arena *a,
@@ -413,7 +418,8 @@ static int parse_blkio(struct json_object *res, const char *path, struct moat_ar
 	subpath(p, sizeof(p), "%s.blockIO", path);
 	struct moat_blkio_resources *b = moat_arena_alloc(a, sizeof(*b));
 	if ((r = get_uint_max(o, "weight", p, &b->has_weight, &weight, UINT16_MAX, err)) < 0 ||
-	    (r = get_uint_max(o, "leafWeight", p, &b->has_leaf_weight, &leaf, UINT16_MAX, err)) < 0 ||
+	    (r = get_uint_max(o, "leafWeight", p, &b->has_leaf_weight, &leaf, UINT16_MAX, err)) <
+		0 ||
 	    (r = parse_weight_devices(o, p, a, b, err)) < 0)
 		return r;
 	b->weight = (uint16_t)weight;
@@ -501,7 +507,8 @@ static int parse_network(struct json_object *res, const char *path, struct moat_
 			return r;
 		/* the name lands in "net_prio.ifpriomap" as "<name> <prio>" */
 		if (!np->name || !*np->name || strpbrk(np->name, " \t\n/"))
-			return moat_err_setx(err, EINVAL, "%s.name: expected an interface name", pp);
+			return moat_err_setx(err, EINVAL, "%s.name: expected an interface name",
+					     pp);
 		if (!has_prio)
 			return moat_err_setx(err, EINVAL, "%s.priority: required", pp);
 		np->priority = (uint32_t)v;
@@ -561,8 +568,8 @@ static int parse_unified(struct json_object *res, const char *path, struct moat_
 	{
 		/* keys are file names in the container's cgroup: never a path */
 		if (!*key || strchr(key, '/') || strcmp(key, ".") == 0 || strcmp(key, "..") == 0)
-			return moat_err_setx(err, EINVAL, "%s.unified: \"%s\" is not a cgroup file name",
-					     path, key);
+			return moat_err_setx(
+			    err, EINVAL, "%s.unified: \"%s\" is not a cgroup file name", path, key);
 		if (!json_object_is_type(val, json_type_string))
 			return moat_err_setx(err, EINVAL, "%s.unified.%s: expected a string", path,
 					     key);
@@ -609,8 +616,8 @@ static int parse_resources_at(struct json_object *obj, const char *path, struct 
 	return 0;
 }
 
-int spec_parse_resources(struct json_object *obj, struct moat_arena *a,
-			 struct moat_resources **ret, struct moat_err *err)
+int spec_parse_resources(struct json_object *obj, struct moat_arena *a, struct moat_resources **ret,
+			 struct moat_err *err)
 {
 	return parse_resources_at(obj, "linux.resources", a, ret, err);
 }
@@ -632,9 +639,9 @@ int moat_resources_parse_json(const char *json, size_t len, struct moat_arena *a
 		end++;
 	if (!obj || jerr != json_tokener_success)
 		r = moat_err_setx(err, EINVAL, "resources: invalid JSON: %s",
-				  json_tokener_error_desc(jerr == json_tokener_success
-								  ? json_tokener_continue
-								  : jerr));
+				  jerr == json_tokener_success || jerr == json_tokener_continue
+				      ? "unexpected end of input"
+				      : json_tokener_error_desc(jerr));
 	else if (end < len && json[end])
 		r = moat_err_setx(err, EINVAL, "resources: trailing data after the JSON object");
 	else

@@ -18,9 +18,9 @@
 /* One linux.resources.devices[] entry. */
 struct moat_dev_rule {
 	bool allow;
-	char type;       /* 'a' (all, also when absent), 'c' or 'b' */
-	int64_t major;   /* -1: any (absent) */
-	int64_t minor;   /* -1: any (absent) */
+	char type;	 /* 'a' (all, also when absent), 'c' or 'b' */
+	int64_t major;	 /* -1: any (absent) */
+	int64_t minor;	 /* -1: any (absent) */
 	unsigned access; /* MOAT_DEV_* bits; absent or "" means all three */
 };
 
@@ -31,10 +31,10 @@ struct moat_dev_rule {
 
 struct moat_mem_resources {
 	bool has_limit, has_reservation, has_swap, has_kernel, has_kernel_tcp;
-	int64_t limit;       /* bytes, -1 = unlimited */
+	int64_t limit;	     /* bytes, -1 = unlimited */
 	int64_t reservation; /* soft limit (v2: memory.low) */
-	int64_t swap;        /* memory+swap (v1 semantics), -1 = unlimited */
-	int64_t kernel;      /* deprecated */
+	int64_t swap;	     /* memory+swap (v1 semantics), -1 = unlimited */
+	int64_t kernel;	     /* deprecated */
 	int64_t kernel_tcp;  /* deprecated */
 	bool has_swappiness;
 	uint64_t swappiness; /* 0..100 */
@@ -45,8 +45,8 @@ struct moat_mem_resources {
 struct moat_cpu_resources {
 	bool has_shares, has_quota, has_burst, has_period;
 	uint64_t shares;
-	int64_t quota;   /* microseconds per period, -1 = unlimited */
-	uint64_t burst;  /* microseconds */
+	int64_t quota;	 /* microseconds per period, -1 = unlimited */
+	uint64_t burst;	 /* microseconds */
 	uint64_t period; /* microseconds */
 	bool has_realtime_runtime, has_realtime_period;
 	int64_t realtime_runtime;
@@ -87,7 +87,7 @@ struct moat_blkio_resources {
 
 struct moat_hugepage_limit {
 	char *page_size; /* as given and checked: digits + "KB"/"MB"/"GB"/"TB"... e.g. "2MB" */
-	uint64_t limit;  /* bytes */
+	uint64_t limit;	 /* bytes */
 };
 
 struct moat_net_priority {
@@ -104,9 +104,9 @@ struct moat_rdma_limit {
 struct moat_resources {
 	struct moat_dev_rule *devices; /* in the order given */
 	size_t n_devices;
-	bool has_devices;              /* the array was present (even empty) */
+	bool has_devices; /* the array was present (even empty) */
 
-	struct moat_mem_resources *memory;     /* NULL when absent, likewise below */
+	struct moat_mem_resources *memory; /* NULL when absent, likewise below */
 	struct moat_cpu_resources *cpu;
 	struct moat_blkio_resources *blkio;
 

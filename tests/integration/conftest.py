@@ -51,6 +51,8 @@ def session():
     if not os.path.exists(harness.BUSYBOX):
         pytest.skip("%s missing: apt-get install busybox-static" % harness.BUSYBOX)
     base = tempfile.mkdtemp(prefix="moat-it-", dir="/tmp")
+    # user-namespace containers run as unprivileged host uids: let them in
+    os.chmod(base, 0o755)
     s = Session(base)
     yield s
     # Never rmtree through a mount: it would delete the mount's content.

@@ -151,7 +151,10 @@ def test_run_forwards_signals(rt, bundle):
     bg.wait_output(lambda t: "\n1\n" in t)
     os.kill(bg.proc.pid, signal.SIGTERM)
     assert bg.wait() == 0, bg.err
-    assert bg.out.split() == ["ready", "10", "1", "15"]
+    got = bg.out.split()
+    if not IS_MOAT:
+        got = [s for s in got if s != "23"]  # runc forwards the Go runtime's SIGURG
+    assert got == ["ready", "10", "1", "15"]
 
 
 def test_run_detach_and_pid_file(rt, bundle, workdir):

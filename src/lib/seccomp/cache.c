@@ -2,9 +2,10 @@
 /*
  * The compiled-BPF cache: one file per profile, <dir>/<fnv1a64 of key>.bpf.
  *
- * The key is the whole canonical profile (its one-line JSON) plus what else
- * changes the output: the native architecture, the libseccomp version, and
- * a format number bumped whenever compile.c changes what it emits.  The file
+ * The key is the whole profile (a canonical binary form of every field that
+ * changes the program) plus what else does: the native architecture, the
+ * libseccomp version, and a format number bumped whenever compile.c changes
+ * what it emits.  The file
  * keeps the full key and a load compares it byte for byte, so the 64-bit
  * hash only names the file: a collision costs a recompile, never a wrong
  * filter.  Files are trusted only when owned by us and not writable by
@@ -27,13 +28,47 @@
 #define CACHE_FORMAT 1
 #define CACHE_MAX_FILE (4u << 20)
 
+static void key_u64(struct moat_buf *key, uint64_t v)
+{
+	moat_buf_add(key, (const char *)&v, sizeof(v));
+}
+
+static void key_str(struct moat_buf *key, const char *str)
+{
+	moat_buf_add(key, str, strlen(str) + 1);
+}
+
+/* Everything of the profile that changes the program, in a fixed binary
+ * layout (writing JSON would cost ~10x more: this runs on every start).
+ * Flags and the listener are applied at install, so they are left out. */
 void seccomp_cache_key(const struct moat_seccomp *s, struct moat_buf *key)
 {
 	const struct scmp_version *v = seccomp_version();
 
 	moat_buf_printf(key, "moat-seccomp-cache %d\nlibseccomp %u.%u.%u\narch %" PRIu32 "\n",
 			CACHE_FORMAT, v->major, v->minor, v->micro, seccomp_arch_native());
-	moat_seccomp_to_json(key, s, NULL);
+	key_u64(key, s->default_action);
+	key_u64(key, s->has_default_errno_ret ? s->default_errno_ret : UINT64_MAX);
+	key_u64(key, s->n_architectures);
+	for (size_t i = 0; i < s->n_architectures; i++)
+		key_u64(key, s->architectures[i]);
+	key_u64(key, s->n_syscalls);
+	for (size_t i = 0; i < s->n_syscalls; i++) {
+		const struct moat_seccomp_syscall *sc = &s->syscalls[i];
+		key_u64(key, sc->n_names);
+		for (size_t j = 0; j < sc->n_names; j++)
+			key_str(key, sc->names[j]);
+		key_u64(key, sc->action);
+		key_u64(key, sc->has_errno_ret ? sc->errno_ret : UINT64_MAX);
+		key_u64(key, sc->n_args);
+		for (size_t j = 0; j < sc->n_args; j++) {
+			const struct moat_seccomp_arg *a = &sc->args[j];
+			key_u64(key, a->index);
+			key_u64(key, a->op);
+			key_u64(key, a->value);
+			key_u64(key, a->value_two);
+		}
+	}
 }
 
 static uint64_t fnv1a64(const char *p, size_t n)

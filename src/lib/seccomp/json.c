@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* struct moat_seccomp -> OCI JSON (linux.seccomp), for `moat spec`, learnt
- * profiles, and the cache key. */
+/* struct moat_seccomp -> OCI JSON (linux.seccomp), for `moat spec` and
+ * learnt profiles. */
 #include <inttypes.h>
 #include <string.h>
 

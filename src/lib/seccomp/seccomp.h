@@ -141,8 +141,8 @@ int moat_seccomp_send_listener(const char *listener_path, int notify_fd, pid_t p
 struct moat_seccomp *moat_seccomp_default(struct moat_arena *a, uint64_t caps);
 
 /*
- * Write s as the OCI JSON object of linux.seccomp.  indent NULL: one line
- * (used as the cache key, so it must stay deterministic).  Otherwise pretty,
+ * Write s as the OCI JSON object of linux.seccomp.  indent NULL: one line.
+ * Otherwise pretty,
  * with tabs, indent being the indentation of the line the object starts on
  * (e.g. "\t\t" after "\t\t\"seccomp\": "); names arrays are wrapped.
  */

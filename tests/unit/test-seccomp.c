@@ -580,6 +580,29 @@ static void test_unknown_names_skipped(void)
 	CHECK(decide(f, "getpid", 0, 0) == ALLOW && decide(f, "read", 0, 0) == ALLOW,
 	      "the known names of the same rule still apply");
 	moat_seccomp_filter_free(f);
+
+	/* a cache hit reports the same skipped names */
+	char dir[] = "/tmp/moat-test-seccomp-XXXXXX", cmd[64];
+	struct moat_seccomp *s = NULL;
+	struct moat_seccomp_filter *f1 = NULL, *f2 = NULL;
+	struct moat_err err = {0};
+	if (!mkdtemp(dir) ||
+	    parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"getpid\","
+		  "\"no_such_syscall\"],\"action\":\"SCMP_ACT_ALLOW\"}]}",
+		  &a, &s, &err) < 0 ||
+	    moat_seccomp_prepare(s, dir, &f1, &err) < 0 ||
+	    moat_seccomp_prepare(s, dir, &f2, &err) < 0) {
+		CHECK(0, "prepare twice with a cache: %s", err.msg);
+	} else {
+		n = moat_seccomp_filter_skipped(f2, &names);
+		CHECK(moat_seccomp_filter_cached(f2) && n == 1 &&
+			  strcmp(names[0], "no_such_syscall") == 0,
+		      "a cache hit reports the skipped names too");
+	}
+	moat_seccomp_filter_free(f1);
+	moat_seccomp_filter_free(f2);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK(system(cmd) == 0, "clean up");
 	moat_arena_free(&a);
 }
 
@@ -589,7 +612,8 @@ static void test_flags(void)
 	struct moat_seccomp_filter *f = compile_json(
 	    "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\","
 	    "\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\",\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\","
-	    "\"SECCOMP_FILTER_FLAG_TSYNC\"],\"syscalls\":[{\"names\":[\"getpid\"],"
+	    "\"SECCOMP_FILTER_FLAG_TSYNC\"],\"listenerPath\":\"/"
+	    "a\",\"syscalls\":[{\"names\":[\"getpid\"],"
 	    "\"action\":\"SCMP_ACT_NOTIFY\"}]}",
 	    &a);
 	CHECK(f != NULL, "all four flags are supported by this kernel");
@@ -665,6 +689,9 @@ static void test_malformed(void)
 	     "linux.seccomp.listenerPath: expected a string"},
 	    {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":{}}",
 	     "linux.seccomp.syscalls: expected an array"},
+	    {"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+	     "\"action\":\"SCMP_ACT_NOTIFY\"}]}",
+	     "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct moat_arena a = {0};
@@ -675,6 +702,25 @@ static void test_malformed(void)
 		CHECK_STR(err.msg, cases[i].msg, "with the message naming the entry");
 		moat_arena_free(&a);
 	}
+}
+
+static void test_features(void)
+{
+	struct moat_buf b = {0};
+	moat_seccomp_features_json(&b);
+	struct json_object *o = json_tokener_parse(b.data), *v;
+	CHECK(o != NULL, "features: valid JSON");
+	CHECK(o && json_object_object_get_ex(o, "actions", &v) && json_object_array_length(v) == 9,
+	      "features: nine actions");
+	CHECK(o && json_object_object_get_ex(o, "operators", &v) &&
+		  json_object_array_length(v) == 7,
+	      "features: seven operators");
+	CHECK(o && json_object_object_get_ex(o, "supportedFlags", &v) &&
+		  json_object_array_length(v) == 4,
+	      "features: this kernel supports all four flags");
+	CHECK(strstr(b.data, "\"SCMP_ARCH_X86_64\"") != NULL, "features: lists SCMP_ARCH_X86_64");
+	json_object_put(o);
+	moat_buf_free(&b);
 }
 
 static void test_fields_parsed(void)
@@ -810,6 +856,7 @@ int main(int argc, char **argv)
 	test_flags();
 	test_malformed();
 	test_fields_parsed();
+	test_features();
 	test_cache();
 	return check_done();
 }

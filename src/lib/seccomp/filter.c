@@ -107,20 +107,23 @@ static bool profile_uses_notify(const struct moat_seccomp *s)
 	return false;
 }
 
-/* Does the kernel know these filter flags?  seccomp() checks the flags
- * before it reads the program, so a NULL program answers EFAULT when they
- * are fine and EINVAL when not (libseccomp probes the same way). */
+/* Does the kernel know this filter flag?  seccomp() checks the flags before
+ * it reads the program, so a NULL program answers EFAULT when they are fine
+ * and EINVAL when not (libseccomp probes the same way). */
+bool seccomp_flag_supported(unsigned long flag)
+{
+	unsigned long probe = flag;
+
+	if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+		probe |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+	return !(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, probe, NULL) < 0 && errno == EINVAL);
+}
+
 static int check_flags(unsigned long kflags, struct moat_err *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(moat_seccomp_known_flags); i++) {
 		unsigned long flag = moat_seccomp_known_flags[i];
-		if (!(kflags & flag))
-			continue;
-		unsigned long probe = flag;
-		if (flag == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
-			probe |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, probe, NULL) < 0 &&
-		    errno == EINVAL)
+		if ((kflags & flag) && !seccomp_flag_supported(flag))
 			return moat_err_setx(
 			    err, EINVAL, "linux.seccomp.flags: %s is not supported by this kernel",
 			    moat_seccomp_flag_name(flag));

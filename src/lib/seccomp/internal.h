@@ -48,6 +48,9 @@ struct moat_seccomp_filter *seccomp_filter_build(const char *key, size_t key_len
 /* Fill prog/skipped pointers of f from f->storage (checked by the caller). */
 void seccomp_filter_index(struct moat_seccomp_filter *f);
 
+/* filter.c: probe the kernel for one SECCOMP_FILTER_FLAG_* */
+bool seccomp_flag_supported(unsigned long flag);
+
 /* cache.c */
 void seccomp_cache_key(const struct moat_seccomp *s, struct moat_buf *key);
 /* Returns a filter or NULL (miss, or any file that fails a check). */

@@ -196,3 +196,43 @@ void moat_seccomp_to_json(struct moat_buf *out, const struct moat_seccomp *s, co
 	jw_nl(&w, 0);
 	moat_buf_puts(out, "}");
 }
+
+static void str_list(struct moat_buf *out, const char *key, const char *const *v, size_t n)
+{
+	moat_buf_printf(out, ", \"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			moat_buf_puts(out, ", ");
+		moat_json_str(out, v[i]);
+	}
+	moat_buf_puts(out, "]");
+}
+
+void moat_seccomp_features_json(struct moat_buf *out)
+{
+	const char *names[64];
+	size_t n = 0, n_known = ARRAY_SIZE(moat_seccomp_known_flags);
+
+	moat_buf_puts(out, "{\"enabled\": true");
+	for (unsigned i = 0; i < MOAT_SECCOMP_ACT__COUNT; i++)
+		names[n++] = moat_seccomp_action_name((enum moat_seccomp_action)i);
+	str_list(out, "actions", names, n);
+	n = 0;
+	for (unsigned op = MOAT_SECCOMP_OP_NE; op <= MOAT_SECCOMP_OP_MASKED_EQ; op++)
+		names[n++] = moat_seccomp_op_name((enum moat_seccomp_op)op);
+	str_list(out, "operators", names, n);
+	n = 0;
+	for (size_t i = 0; i < moat_seccomp_arch_count() && n < ARRAY_SIZE(names); i++)
+		names[n++] = moat_seccomp_arch_name(moat_seccomp_arch_at(i));
+	str_list(out, "archs", names, n);
+	n = 0;
+	for (size_t i = 0; i < n_known; i++)
+		names[n++] = moat_seccomp_flag_name(moat_seccomp_known_flags[i]);
+	str_list(out, "knownFlags", names, n);
+	n = 0;
+	for (size_t i = 0; i < n_known; i++)
+		if (seccomp_flag_supported(moat_seccomp_known_flags[i]))
+			names[n++] = moat_seccomp_flag_name(moat_seccomp_known_flags[i]);
+	str_list(out, "supportedFlags", names, n);
+	moat_buf_puts(out, "}");
+}

@@ -148,6 +148,12 @@ struct moat_seccomp *moat_seccomp_default(struct moat_arena *a, uint64_t caps);
  */
 void moat_seccomp_to_json(struct moat_buf *out, const struct moat_seccomp *s, const char *indent);
 
+/* linux.seccomp of `moat features` (runtime-spec features.md), one line:
+ * {"enabled": true, "actions": [...], "operators": [...], "archs": [...],
+ *  "knownFlags": [...], "supportedFlags": [...]}; supportedFlags are
+ * probed on the running kernel. */
+void moat_seccomp_features_json(struct moat_buf *out);
+
 /*
  * Recording (--seccomp-record).  The record filter hands every syscall of
  * every architecture to the listener; the recorder notes (arch, nr) and lets

@@ -104,6 +104,16 @@ int moat_seccomp_op_parse(const char *name, enum moat_seccomp_op *ret)
 	return -EINVAL;
 }
 
+size_t moat_seccomp_arch_count(void)
+{
+	return ARRAY_SIZE(arches);
+}
+
+uint32_t moat_seccomp_arch_at(size_t i)
+{
+	return arches[i].token;
+}
+
 const char *moat_seccomp_arch_name(uint32_t arch)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(arches); i++)
@@ -380,6 +390,15 @@ static int parse_listener(struct json_object *obj, struct moat_arena *a, struct 
 	return 0;
 }
 
+static bool uses_notify(const struct moat_seccomp *s)
+{
+	bool notify = s->default_action == MOAT_SECCOMP_ACT_NOTIFY;
+
+	for (size_t i = 0; i < s->n_syscalls; i++)
+		notify = notify || s->syscalls[i].action == MOAT_SECCOMP_ACT_NOTIFY;
+	return notify;
+}
+
 int spec_parse_seccomp(struct json_object *obj, struct moat_arena *a, struct moat_seccomp **ret,
 		       struct moat_err *err)
 {
@@ -423,6 +442,10 @@ int spec_parse_seccomp(struct json_object *obj, struct moat_arena *a, struct moa
 				return r;
 		}
 	}
+	if (!s->listener_path && uses_notify(s))
+		return moat_err_setx(err, 0,
+				     "linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY "
+				     "is used");
 	*ret = s;
 	return 0;
 }

@@ -84,6 +84,9 @@ const char *moat_seccomp_op_name(enum moat_seccomp_op op);
 int moat_seccomp_op_parse(const char *name, enum moat_seccomp_op *ret);
 const char *moat_seccomp_arch_name(uint32_t arch);
 int moat_seccomp_arch_parse(const char *name, uint32_t *ret);
+/* The architectures known, for `moat features`: i < moat_seccomp_arch_count(). */
+size_t moat_seccomp_arch_count(void);
+uint32_t moat_seccomp_arch_at(size_t i);
 /* One SECCOMP_FILTER_FLAG_* bit. */
 const char *moat_seccomp_flag_name(unsigned long flag);
 int moat_seccomp_flag_parse(const char *name, unsigned long *ret);

@@ -10,6 +10,7 @@
 
 #include "base/arena.h"
 #include "base/err.h"
+#include "cgroup/cgroup.h"
 #include "moat/moat.h"
 #include "spec/spec.h"
 
@@ -31,6 +32,10 @@ struct container {
 	int console_sock; /* connected --console-socket, or -1 */
 	int pty_master;   /* run without --console-socket: moat relays the pty, or -1 */
 	int start_listen; /* init: listening start.sock, or -1 */
+
+	struct moat_cgroup *cgroup;   /* made before the clone */
+	struct moat_cgroup_join join; /* fds the init uses to join it */
+	bool cloned_into_cgroup;      /* clone3(CLONE_INTO_CGROUP) placed it (v2) */
 
 	pid_t pid;      /* host pid of the init */
 	int pidfd;

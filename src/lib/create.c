@@ -258,6 +258,9 @@ static void container_close(struct container *c)
 	if (c->pty_master >= 0)
 		close(c->pty_master);
 	c->pty_master = -1;
+	moat_cgroup_join_release(&c->join);
+	moat_cgroup_free(c->cgroup);
+	c->cgroup = NULL;
 	moat_spec_free(c->spec);
 	c->spec = NULL;
 	free(c->bundle);
@@ -273,6 +276,7 @@ static int container_create(struct container *c, struct moat_err *err)
 
 	c->sync_parent = c->sync_child = c->console_sock = c->pidfd = c->dirfd = c->rootfd = -1;
 	c->pty_slave = c->pty_master = -1;
+	c->join.clone_fd = c->join.procs_fd = -1;
 	if ((r = moat_id_check(c->id, err)) < 0)
 		return r;
 	c->bundle = realpath(c->opts->bundle ? c->opts->bundle : ".", NULL);
@@ -330,6 +334,15 @@ static int container_create(struct container *c, struct moat_err *err)
 		if (r < 0)
 			goto fail;
 	}
+	/* The cgroup exists, with its limits, before the init does; the init
+	 * joins it as its first act (moat_cgroup_join has the why). */
+	struct moat_cgroup_config cgc = { .id = c->id, .path = c->spec->cgroups_path,
+					  .resources = c->spec->resources,
+					  .devices = c->spec->devices, .n_devices = c->spec->n_devices };
+	if ((r = moat_cgroup_create(&cgc, &c->cgroup, err)) < 0)
+		goto fail;
+	if ((r = moat_cgroup_join_prepare(c->cgroup, &c->join, err)) < 0)
+		goto fail;
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
 		r = moat_err_set(err, errno, "socketpair");
@@ -359,6 +372,11 @@ static int container_create(struct container *c, struct moat_err *err)
 	struct clone_args ca = { .flags = CLONE_PIDFD | clone_flags(c->spec),
 				 .pidfd = (uint64_t)(uintptr_t)&pidfd,
 				 .exit_signal = SIGCHLD };
+	if (c->join.clone_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)c->join.clone_fd;
+		c->cloned_into_cgroup = true;
+	}
 	pid_t pid = sys_clone3(&ca);
 	if (pid == 0)
 		init_main(c);
@@ -374,6 +392,7 @@ static int container_create(struct container *c, struct moat_err *err)
 	c->pidfd = pidfd;
 	close(c->sync_child);
 	c->sync_child = -1;
+	moat_cgroup_join_release(&c->join);
 	char pstate;
 	sys_proc_stat(pid, &pstate, &c->start_time);
 
@@ -392,7 +411,12 @@ static int container_create(struct container *c, struct moat_err *err)
 	st.annot_keys = keys;
 	st.annot_values = vals;
 	st.n_annotations = c->spec->n_annotations;
-	if ((r = state_write(c->dirfd, &st, err)) < 0)
+	struct moat_buf cgs = { 0 };
+	moat_cgroup_to_string(c->cgroup, &cgs);
+	st.cgroup = cgs.data;
+	r = state_write(c->dirfd, &st, err);
+	moat_buf_free(&cgs);
+	if (r < 0)
 		goto fail;
 	if ((r = state_dir_publish(c->rootfd, c->tmpname, c->id, err)) < 0)
 		goto fail;
@@ -403,6 +427,11 @@ static int container_create(struct container *c, struct moat_err *err)
 
 fail:
 	container_abort(c);
+	if (c->cgroup) {
+		struct moat_err ignored;
+		moat_cgroup_join_release(&c->join);
+		moat_cgroup_destroy(c->cgroup, MOAT_CGROUP_KILL, &ignored);
+	}
 	state_dir_remove(c->rootfd, c->published ? c->id : c->tmpname);
 	return r;
 }

@@ -133,6 +133,9 @@ static bool has_hooks(const struct moat_spec *spec, enum moat_hook_kind k)
 	return spec->hooks[k].n > 0;
 }
 
+/* Both run in the container's namespaces; a createContainer hook's path
+ * resolves in the runtime's filesystem (host_root), a startContainer hook's
+ * in the container's (runtime-spec config.md, "POSIX-platform Hooks"). */
 static int run_container_hooks(struct container *c, enum moat_hook_kind k, const char *status,
 			       struct moat_err *err)
 {
@@ -140,7 +143,8 @@ static int run_container_hooks(struct container *c, enum moat_hook_kind k, const
 		return 0;
 	struct moat_buf b = { 0 };
 	container_state_json(c, status, &b);
-	int r = hooks_run(c->spec, k, b.data, c->host_root, err);
+	int root = k == MOAT_HOOK_CREATE_CONTAINER ? c->host_root : -1;
+	int r = hooks_run(c->spec, k, b.data, root, err);
 	moat_buf_free(&b);
 	return r;
 }
@@ -157,6 +161,14 @@ void init_main(struct container *c)
 	struct moat_err err = { 0 };
 	struct sync_msg m;
 
+	/* into the container's cgroup before anything else: every page and
+	 * every child of the init is accounted there */
+	if (c->cgroup && moat_cgroup_join_self(&c->join, c->cloned_into_cgroup) < 0) {
+		moat_err_set(&err, errno, "join the container's cgroup");
+		c->report_fd = c->sync_child;
+		init_fail(c, &err);
+	}
+	moat_cgroup_join_release(&c->join);
 	close(c->sync_parent);
 	c->report_fd = c->sync_child;
 	c->host_root = -1;
@@ -199,7 +211,7 @@ void init_main(struct container *c)
 	close(c->dirfd);
 	close(c->rootfd);
 	c->dirfd = c->rootfd = -1;
-	if (has_hooks(spec, MOAT_HOOK_CREATE_CONTAINER) || has_hooks(spec, MOAT_HOOK_START_CONTAINER)) {
+	if (has_hooks(spec, MOAT_HOOK_CREATE_CONTAINER)) {
 		/* a private copy of the runtime's mount tree, for hooks that run
 		 * in the container's namespaces but resolve paths on the host */
 		c->host_root = open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -217,6 +229,10 @@ void init_main(struct container *c)
 		STEP(moat_err_set(&err, errno, "chroot %s", spec->root_path));
 	}
 	STEP(run_container_hooks(c, MOAT_HOOK_CREATE_CONTAINER, "created", &err));
+	if (c->host_root >= 0) {
+		close(c->host_root);
+		c->host_root = -1;
+	}
 	if (spec->root_readonly && own_mounts)
 		STEP(rootfs_make_readonly(&err));
 	if (spec->process.terminal)
@@ -252,8 +268,6 @@ void init_main(struct container *c)
 	}
 
 	STEP(run_container_hooks(c, MOAT_HOOK_START_CONTAINER, "running", &err));
-	if (c->host_root >= 0)
-		close(c->host_root);
 	STEP(process_finalize(c, &err));
 	sigset_t none;
 	sigemptyset(&none);

@@ -174,6 +174,14 @@ int moat_kill(struct moat_ctx *ctx, const char *id, int sig, bool all, struct mo
 		r = moat_err_setx(err, ESRCH, "container \"%s\" is not running", id);
 		goto out;
 	}
+	if (all && st.cgroup) {
+		struct moat_cgroup *cg;
+		if ((r = moat_cgroup_open(st.cgroup, &cg, err)) == 0) {
+			r = moat_cgroup_kill(cg, sig, err);
+			moat_cgroup_free(cg);
+		}
+		goto out;
+	}
 	int fd = init_pidfd(&st);
 	if (fd < 0) {
 		r = moat_err_setx(err, ESRCH, "container \"%s\" is not running", id);
@@ -228,10 +236,23 @@ int container_poststop_and_remove(struct moat_ctx *ctx, int rootfd, const char *
 			moat_spec_free(spec);
 		}
 	}
+	int r = 0;
+	if (dirfd >= 0 && st.cgroup) {
+		struct moat_cgroup *cg;
+		r = moat_cgroup_open(st.cgroup, &cg, err);
+		if (r == 0) {
+			r = moat_cgroup_destroy(cg, MOAT_CGROUP_KILL, err);
+			moat_cgroup_free(cg);
+		}
+		if (r < 0)
+			moat_err_prefix(err, "remove the cgroup of \"%s\"", id);
+	}
 	if (dirfd >= 0)
 		close(dirfd);
 	moat_arena_free(&a);
-	int r = state_dir_remove(rootfd, id);
+	if (r < 0)
+		return r; /* keep the state: delete can be retried */
+	r = state_dir_remove(rootfd, id);
 	if (r < 0)
 		return moat_err_set(err, -r, "remove state of \"%s\"", id);
 	return 0;

@@ -189,61 +189,39 @@ out:
 	return r;
 }
 
-/* Is tok one of the comma-separated words of list? */
-static bool has_word(const char *list, const char *tok, size_t toklen)
+/* The container's directory in the hierarchy mounted with super options
+ * opts ("rw,cpu,cpuacct", "rw,name=systemd"), from the cgroup handle the
+ * runtime made: never from /proc/self/cgroup, which shows "/" inside a
+ * cgroup namespace and would expose the host's whole hierarchy. */
+static const char *hierarchy_dir(const struct moat_cgroup *cg, bool v2, char *opts)
 {
-	for (const char *p = list; *p;) {
-		const char *end = strchrnul(p, ',');
-		if ((size_t)(end - p) == toklen && strncmp(p, tok, toklen) == 0)
-			return true;
-		p = *end ? end + 1 : end;
-	}
-	return false;
-}
-
-/* The path of this process in the hierarchy whose super options are opts,
- * from /proc/self/cgroup ("ID:controllers:path" lines). */
-static void cgroup_path_for(const char *cgtext, bool v2, char *opts, char *out, size_t size)
-{
+	if (v2)
+		return moat_cgroup_get_dir(cg, "");
 	opts[strcspn(opts, "\n")] = '\0';
-	for (const char *l = cgtext; *l;) {
-		const char *nl = strchrnul(l, '\n');
-		const char *c1 = memchr(l, ':', (size_t)(nl - l));
-		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : NULL;
-		if (c2) {
-			size_t cl = strcspn(c1 + 1, ",:");
-			bool match = v2 ? c2 == c1 + 1 : c2 != c1 + 1 && has_word(opts, c1 + 1, cl);
-			if (match) {
-				snprintf(out, size, "%.*s", (int)(nl - c2 - 1), c2 + 1);
-				return;
-			}
-		}
-		l = *nl ? nl + 1 : nl;
+	for (char *save, *tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (strcmp(tok, "rw") == 0 || strcmp(tok, "ro") == 0)
+			continue;
+		const char *dir = moat_cgroup_get_dir(cg, strncmp(tok, "name=", 5) == 0 ? tok + 5 : tok);
+		if (dir)
+			return dir;
 	}
+	return NULL;
 }
 
 static int mount_cgroup(int rootfd, const struct moat_mount *m, const struct container *c,
 			int destfd, struct moat_err *err)
 {
-	char line[4096], path[PATH_MAX];
+	char line[4096];
 	uint64_t ro = m->attr_set | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	FILE *f;
 	int r = 0;
 
-	/* unified host: one cgroup2 directory */
-	int tmp = open("/sys/fs/cgroup/cgroup.controllers", O_RDONLY | O_CLOEXEC);
-	if (tmp >= 0) {
-		close(tmp);
-		char cg[PATH_MAX] = "/";
-		f = fopen("/proc/self/cgroup", "re");
-		while (f && fgets(line, sizeof(line), f))
-			if (strncmp(line, "0::", 3) == 0)
-				snprintf(cg, sizeof(cg), "%s", strtok(line + 3, "\n"));
-		if (f)
-			fclose(f);
-		if (snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cg) >= (int)sizeof(path))
-			return moat_err_setx(err, ENAMETOOLONG, "cgroup path too long");
-		int mfd = bind_source(path, false, err);
+	if (!c->cgroup)
+		return moat_err_setx(err, ENOENT, "no cgroup was made for the container");
+	/* unified host: the container's cgroup2 directory */
+	if (moat_cgroup_get_layout(c->cgroup) == MOAT_CGROUP_V2) {
+		const char *dir = moat_cgroup_get_dir(c->cgroup, "");
+		int mfd = dir ? bind_source(dir, false, err) : moat_err_setx(err, ENOENT, "no cgroup2 dir");
 		if (mfd < 0)
 			return mfd;
 		r = mount_fd_setattr(mfd, ro, 0, false, 0, false);
@@ -267,13 +245,6 @@ static int mount_cgroup(int rootfd, const struct moat_mount *m, const struct con
 		close(tfd);
 		return moat_err_set(err, errno, "read mountinfo");
 	}
-	FILE *cgf = fopen("/proc/self/cgroup", "re");
-	char cgtext[8192] = "";
-	if (cgf) {
-		size_t n = fread(cgtext, 1, sizeof(cgtext) - 1, cgf);
-		cgtext[n] = '\0';
-		fclose(cgf);
-	}
 	while (r == 0 && fgets(line, sizeof(line), f)) {
 		/* ... mountpoint ... - fstype source superopts */
 		char *sep = strstr(line, " - ");
@@ -291,13 +262,15 @@ static int mount_cgroup(int rootfd, const struct moat_mount *m, const struct con
 			p = NULL;
 		if (i < 6)
 			continue;
-		const char *mnt = fields[4], *root = fields[3];
-		if (strncmp(mnt, "/sys/fs/cgroup/", 15) != 0 || strcmp(root, "/") != 0)
+		/* (the root field is no help: inside a cgroup namespace it is
+		 * shown relative to the namespace's root) */
+		const char *mnt = fields[4];
+		if (strncmp(mnt, "/sys/fs/cgroup/", 15) != 0)
 			continue;
 		const char *name = mnt + 15;
-		char cg[PATH_MAX] = "/";
-		cgroup_path_for(cgtext, v2, opts, cg, sizeof(cg));
-		snprintf(path, sizeof(path), "%s%s", mnt, strcmp(cg, "/") == 0 ? "" : cg);
+		const char *dir = hierarchy_dir(c->cgroup, v2, opts);
+		if (!dir)
+			continue; /* a hierarchy the container has no cgroup in */
 		char sub[PATH_MAX];
 		snprintf(sub, sizeof(sub), "%s/%s", m->destination, name);
 		int sfd = inroot_mkpath(rootfd, sub, INROOT_DIR, err);
@@ -305,7 +278,7 @@ static int mount_cgroup(int rootfd, const struct moat_mount *m, const struct con
 			r = sfd;
 			break;
 		}
-		int mfd = bind_source(path, false, err);
+		int mfd = bind_source(dir, false, err);
 		if (mfd >= 0) {
 			r = mount_fd_setattr(mfd, ro, 0, false, 0, false);
 			if (r == 0)

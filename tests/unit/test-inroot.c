@@ -14,7 +14,7 @@
 #include "check.h"
 #include "inroot.h"
 
-static char top[PATH_MAX], root[PATH_MAX], outside[PATH_MAX];
+static char top[256], root[PATH_MAX], outside[PATH_MAX];
 
 static void mk(const char *rel)
 {

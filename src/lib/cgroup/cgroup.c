@@ -859,6 +859,17 @@ int moat_cgroup_destroy(struct moat_cgroup *cg, unsigned flags, struct moat_err 
 {
 	int first = 0;
 
+	if (!(flags & MOAT_CGROUP_KILL)) {
+		/* refuse before removing anything, not halfway through */
+		struct cg_hier *h = cg_hier_procs(cg);
+		struct pid_list l = {0};
+		struct moat_err perr;
+		int r = h ? pids_of(h, &l, &perr) : 0;
+		free(l.p);
+		if (r == 0 && l.n)
+			return moat_err_setx(err, EBUSY, "cgroup %s: %zu processes still in it",
+					     h->dir, l.n);
+	}
 	if (flags & MOAT_CGROUP_KILL) {
 		struct moat_err kerr;
 		int r = cg->ops->kill(cg, SIGKILL, &kerr);

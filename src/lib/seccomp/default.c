@@ -23,8 +23,8 @@
  * Never allowed, whatever the capabilities (as in Docker): keyctl, add_key,
  * request_key (the kernel keyring is not namespaced), kexec_load,
  * kexec_file_load, swapon, swapoff, userfaultfd (a tool to win kernel races),
- * pivot_root, uselib, ustat, sysfs, _sysctl, nfsservctl, vm86, lookup of
- * kernel symbols and friends: they are simply not in the lists below.
+ * pivot_root, uselib, ustat, sysfs, _sysctl, nfsservctl, vm86: they are
+ * simply not in the lists below.
  *
  * Capability-aware, as Docker: a syscall that only works with a capability
  * is allowed only when the container may hold that capability, since

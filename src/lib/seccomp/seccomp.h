@@ -178,8 +178,10 @@ int moat_seccomp_recorder_fd(const struct moat_seccomp_recorder *rec);
 /* Answer one pending notification (blocks if none is pending).  A target
  * that died meanwhile is not an error. */
 int moat_seccomp_recorder_handle(struct moat_seccomp_recorder *rec, struct moat_err *err);
-/* Answer notifications until no task uses the filter (POLLHUP) or stop_fd
- * (-1: none) becomes readable. */
+/* Answer notifications until no task uses the filter (POLLHUP: the kernel
+ * says so once the last of them is reaped) or stop_fd (-1: none) becomes
+ * readable.  Stop only when the container is gone: once the listener is
+ * closed, every filtered syscall of a remaining task fails with ENOSYS. */
 int moat_seccomp_recorder_run(struct moat_seccomp_recorder *rec, int stop_fd, struct moat_err *err);
 /* Number of distinct (arch, syscall) pairs seen so far. */
 size_t moat_seccomp_recorder_count(const struct moat_seccomp_recorder *rec);

@@ -426,6 +426,13 @@ static int make_dirs(struct moat_cgroup *cg, struct cg_hier *h, unsigned v2_want
 		p += n;
 		p += strspn(p, "/");
 	}
+	/* keep the leaf open: the handle needs it next */
+	if (h->fd < 0) {
+		h->fd = cur;
+		cur = -1;
+		if (h->v2)
+			v2_read_mask(h);
+	}
 out:
 	if (parent >= 0)
 		close(parent);
@@ -448,6 +455,14 @@ static int check_reused(struct cg_hier *h, struct moat_err *err)
 	return 0;
 }
 
+static int write_rule(int fd, const struct moat_dev_rule *d, char *buf, size_t size)
+{
+	const char *s = cg_dev_rule_v1(d, buf, size);
+	ssize_t n = write(fd, s, strlen(s));
+
+	return n < 0 ? -errno : (size_t)n != strlen(s) ? -EIO : 0;
+}
+
 static int apply_devices(struct moat_cgroup *cg, const struct cg_dev_rules *rules, bool required,
 			 struct moat_err *err)
 {
@@ -458,28 +473,35 @@ static int apply_devices(struct moat_cgroup *cg, const struct cg_dev_rules *rule
 	if (h) {
 		if ((r = cg_hier_open(h, err)) < 0)
 			return r;
+		/* one open of each file: every write(2) is one rule */
+		int fds[2] = {openat(h->fd, "devices.deny", O_WRONLY | O_CLOEXEC),
+			      openat(h->fd, "devices.allow", O_WRONLY | O_CLOEXEC)};
+		if (fds[0] < 0 || fds[1] < 0)
+			r = moat_err_set(err, errno, "linux.resources.devices: open %s/devices.*",
+					 h->dir);
 		for (size_t i = 0; i < rules->n && r == 0; i++) {
 			const struct moat_dev_rule *d = &rules->r[i];
-			const char *file = d->allow ? "devices.allow" : "devices.deny";
 			struct moat_dev_rule split = *d;
 
-			r = 0;
 			/* v1 reads any "a" rule as everything: a partial one is
 			 * written as the same rule for c and for b */
 			if (d->type == 'a' &&
 			    (d->major >= 0 || d->minor >= 0 || d->access != MOAT_DEV_ALL)) {
 				split.type = 'c';
-				r = cg_write(h->fd, file, cg_dev_rule_v1(&split, buf, sizeof(buf)));
+				r = write_rule(fds[d->allow], &split, buf, sizeof(buf));
 				split.type = 'b';
 			}
-			if (r >= 0)
-				r = cg_write(h->fd, file, cg_dev_rule_v1(&split, buf, sizeof(buf)));
+			if (r == 0)
+				r = write_rule(fds[d->allow], &split, buf, sizeof(buf));
 			if (r < 0)
-				return moat_err_set(
+				r = moat_err_set(
 				    err, -r, "linux.resources.devices: write \"%s\" to %s/%s", buf,
-				    h->dir, file);
+				    h->dir, d->allow ? "devices.allow" : "devices.deny");
 		}
-		return 0;
+		for (int i = 0; i < 2; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
+		return r;
 	}
 	if ((h = cg_hier_v2(cg))) {
 		if ((r = cg_hier_open(h, err)) < 0)
@@ -831,6 +853,11 @@ static int wait_empty(struct moat_cgroup *cg, struct moat_err *err)
 /* rmdir dir and the cgroups below it, deepest first. */
 static int remove_tree(int parentfd, const char *name, int depth)
 {
+	/* the common case: no cgroup below, nothing left inside */
+	if (unlinkat(parentfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY)
+		return -errno;
 	int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0)

@@ -74,3 +74,6 @@ int process_finalize(struct container *c, struct moat_err *err);
  * filesystem). Returns 0 or -errno with *err naming the hook. */
 int hooks_run(const struct moat_spec *spec, enum moat_hook_kind kind, const char *state_json,
 	      int root_fd, struct moat_err *err);
+/* poststart and poststop: a failure is a warning and the next hook still runs. */
+void hooks_run_warn(const struct moat_spec *spec, enum moat_hook_kind kind, const char *state_json,
+		    void (*warn)(const char *msg));

@@ -140,6 +140,26 @@ static int console_forward(int sock, int master, struct moat_err *err)
 	return 0;
 }
 
+/* start.sock, where `moat start` connects. Made by the runtime (the init
+ * inherits it), so its owner is the runtime's even when the init is in a
+ * user namespace, and bound through the state dir's fd so sun_path's limit
+ * never depends on --root or the id. */
+static int start_socket(int dirfd, struct moat_err *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock", dirfd);
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return moat_err_set(err, errno, "start socket");
+	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 4) < 0) {
+		int e = errno;
+		close(s);
+		return moat_err_set(err, e, "bind start socket");
+	}
+	return s;
+}
+
 static int console_connect(const char *path, struct moat_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -277,6 +297,7 @@ static int container_create(struct container *c, struct moat_err *err)
 	c->sync_parent = c->sync_child = c->console_sock = c->pidfd = c->dirfd = c->rootfd = -1;
 	c->pty_slave = c->pty_master = -1;
 	c->join.clone_fd = c->join.procs_fd = -1;
+	c->start_listen = -1;
 	if ((r = moat_id_check(c->id, err)) < 0)
 		return r;
 	c->bundle = realpath(c->opts->bundle ? c->opts->bundle : ".", NULL);
@@ -343,6 +364,8 @@ static int container_create(struct container *c, struct moat_err *err)
 		goto fail;
 	if ((r = moat_cgroup_join_prepare(c->cgroup, &c->join, err)) < 0)
 		goto fail;
+	if (c->detached && (r = c->start_listen = start_socket(c->dirfd, err)) < 0)
+		goto fail;
 	int sp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0) {
 		r = moat_err_set(err, errno, "socketpair");
@@ -393,6 +416,10 @@ static int container_create(struct container *c, struct moat_err *err)
 	close(c->sync_child);
 	c->sync_child = -1;
 	moat_cgroup_join_release(&c->join);
+	if (c->start_listen >= 0) {
+		close(c->start_listen); /* the init's copy is the one that accepts */
+		c->start_listen = -1;
+	}
 	char pstate;
 	sys_proc_stat(pid, &pstate, &c->start_time);
 
@@ -584,9 +611,10 @@ int moat_run(struct moat_ctx *ctx, const struct moat_create_opts *o, int *ret_st
 		goto out;
 	}
 	if (c.spec->hooks[MOAT_HOOK_POSTSTART].n) {
-		struct moat_err werr;
-		if (run_runtime_hooks(&c, MOAT_HOOK_POSTSTART, "running", &werr) < 0 && ctx->warn)
-			ctx->warn(werr.msg);
+		struct moat_buf b = { 0 };
+		container_state_json(&c, "running", &b);
+		hooks_run_warn(c.spec, MOAT_HOOK_POSTSTART, b.data, ctx->warn);
+		moat_buf_free(&b);
 	}
 	if (o->detach) {
 		*ret_status = 0;

@@ -118,3 +118,17 @@ int hooks_run(const struct moat_spec *spec, enum moat_hook_kind kind, const char
 	}
 	return 0;
 }
+
+void hooks_run_warn(const struct moat_spec *spec, enum moat_hook_kind kind, const char *state_json,
+		    void (*warn)(const char *msg))
+{
+	const struct moat_hook_list *l = &spec->hooks[kind];
+	struct moat_err err;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (hook_run_one(&l->hooks[i], state_json, -1, &err) < 0 && warn) {
+			moat_err_prefix(&err, "hooks.%s[%zu] failed (ignored)", hook_names[kind], i);
+			warn(err.msg);
+		}
+	}
+}

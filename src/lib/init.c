@@ -59,24 +59,6 @@ static int uts_setup(const struct moat_spec *spec, struct moat_err *err)
 	return 0;
 }
 
-/* start.sock: `moat start` connects here. Bound through the state dir's fd so
- * the path length limit of sun_path never depends on --root or the id. */
-static int start_socket(struct container *c, struct moat_err *err)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock", c->dirfd);
-	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return moat_err_set(err, errno, "start socket");
-	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 4) < 0) {
-		int e = errno;
-		close(s);
-		return moat_err_set(err, e, "bind start socket");
-	}
-	return s;
-}
-
 /* process.terminal: a pty from the container's own devpts; the master goes
  * to the runtime (and on to --console-socket), the slave becomes stdio. */
 static int terminal_setup(struct container *c, struct moat_err *err)
@@ -201,10 +183,6 @@ void init_main(struct container *c)
 	bool own_mounts = mnt && !mnt->path;
 	if (own_mounts)
 		STEP(rootfs_prepare(c, &err));
-	if (c->detached) {
-		c->start_listen = start_socket(c, &err);
-		STEP(c->start_listen);
-	}
 	/* The state dir fd carries the runtime's flock (locks belong to the open
 	 * file description, which the clone shares): the init must not keep it,
 	 * or `moat start` would wait for the lock forever. */
@@ -228,7 +206,7 @@ void init_main(struct container *c)
 	} else if (chroot(spec->root_path) < 0 || chdir("/") < 0) {
 		STEP(moat_err_set(&err, errno, "chroot %s", spec->root_path));
 	}
-	STEP(run_container_hooks(c, MOAT_HOOK_CREATE_CONTAINER, "created", &err));
+	STEP(run_container_hooks(c, MOAT_HOOK_CREATE_CONTAINER, "creating", &err));
 	if (c->host_root >= 0) {
 		close(c->host_root);
 		c->host_root = -1;
@@ -267,7 +245,7 @@ void init_main(struct container *c)
 		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	}
 
-	STEP(run_container_hooks(c, MOAT_HOOK_START_CONTAINER, "running", &err));
+	STEP(run_container_hooks(c, MOAT_HOOK_START_CONTAINER, "created", &err));
 	STEP(process_finalize(c, &err));
 	sigset_t none;
 	sigemptyset(&none);

@@ -21,16 +21,6 @@
 int container_poststop_and_remove(struct moat_ctx *ctx, int rootfd, const char *id,
 				  struct moat_err *err);
 
-static void warn(struct moat_ctx *ctx, const char *what, const struct moat_err *e)
-{
-	char buf[MOAT_ERR_MSG_MAX + 64];
-
-	if (!ctx->warn)
-		return;
-	snprintf(buf, sizeof(buf), "%s: %s", what, e->msg);
-	ctx->warn(buf);
-}
-
 /* The config as it was created, for hooks after create. */
 static int saved_spec(int dirfd, const struct moat_state *st, struct moat_spec **ret,
 		      struct moat_err *err)
@@ -122,8 +112,7 @@ int moat_start(struct moat_ctx *ctx, const char *id, struct moat_err *err)
 			struct container c = { .id = id, .bundle = st.bundle, .spec = spec, .pid = st.pid };
 			struct moat_buf b = { 0 };
 			container_state_json(&c, "running", &b);
-			if (hooks_run(spec, MOAT_HOOK_POSTSTART, b.data, -1, &e) < 0)
-				warn(ctx, "poststart hook failed", &e);
+			hooks_run_warn(spec, MOAT_HOOK_POSTSTART, b.data, ctx->warn);
 			moat_buf_free(&b);
 		}
 		moat_spec_free(spec);
@@ -229,8 +218,7 @@ int container_poststop_and_remove(struct moat_ctx *ctx, int rootfd, const char *
 						       .pid = 0 };
 				struct moat_buf b = { 0 };
 				container_state_json(&c, "stopped", &b);
-				if (hooks_run(spec, MOAT_HOOK_POSTSTOP, b.data, -1, &e) < 0)
-					warn(ctx, "poststop hook failed", &e);
+				hooks_run_warn(spec, MOAT_HOOK_POSTSTOP, b.data, ctx->warn);
 				moat_buf_free(&b);
 			}
 			moat_spec_free(spec);

@@ -27,6 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "cgroup/internal.h"
 #include "check.h"
 
@@ -254,6 +256,13 @@ static void test_main(void)
 	CHECK(r == 0 && st.has_pids && st.pids_current == 1 && st.pids_limit == 16, "stats: pids");
 	CHECK(r == 0 && st.has_cpu, "stats: cpu total %llu ns", (unsigned long long)st.cpu_total);
 	CHECK(r == 0 && st.n_mem_stat > 5, "stats: memory.stat has %zu entries", st.n_mem_stat);
+	struct moat_buf js = {0};
+	moat_cgroup_stats_json(&st, &js);
+	struct json_object *jo = json_tokener_parse(js.data);
+	CHECK(jo && json_object_object_get_ex(jo, "memory", NULL), "stats JSON parses: %.120s...",
+	      js.data);
+	json_object_put(jo);
+	moat_buf_free(&js);
 
 	bool frozen = false;
 	r = moat_cgroup_freeze(cg, true, &err);

@@ -361,6 +361,53 @@ static void test_devices(void)
 		  "linux.devices last, fifos skipped");
 }
 
+static void test_stats_json(void)
+{
+	uint64_t percpu[2] = {10, 20};
+	struct moat_cgroup_kv raw[2] = {{"cache", 4096}, {"rss", 8192}};
+	struct moat_cgroup_blkio_entry io[1] = {{8, 0, "Read", 512}};
+	struct moat_cgroup_hugetlb huge[1] = {{"2MB", 0, 0, 3}};
+	struct moat_cgroup_stats st = {
+	    .has_cpu = true,
+	    .cpu_total = 30,
+	    .cpu_user = 20,
+	    .cpu_kernel = 10,
+	    .cpu_percpu = percpu,
+	    .n_percpu = 2,
+	    .throttle_periods = 5,
+	    .has_memory = true,
+	    .mem_cache = 4096,
+	    .mem_usage = {.usage = 12288, .max_usage = 16384, .limit = 33554432},
+	    .mem_swap = {.usage = 12288, .limit = UINT64_MAX},
+	    .mem_stat = raw,
+	    .n_mem_stat = 2,
+	    .has_pids = true,
+	    .pids_current = 1,
+	    .has_blkio = true,
+	    .io_service_bytes = io,
+	    .n_io_service_bytes = 1,
+	    .hugetlb = huge,
+	    .n_hugetlb = 1,
+	};
+	struct moat_buf b = {0};
+
+	moat_cgroup_stats_json(&st, &b);
+	CHECK_STR(
+	    b.data,
+	    "{\"cpu\":{\"usage\":{\"total\":30,\"percpu\":[10,20],\"kernel\":10,\"user\":20},"
+	    "\"throttling\":{\"periods\":5}},\"cpuset\":{},"
+	    "\"memory\":{\"cache\":4096,"
+	    "\"usage\":{\"limit\":33554432,\"usage\":12288,\"max\":16384,\"failcnt\":0},"
+	    "\"swap\":{\"limit\":18446744073709551615,\"usage\":12288,\"failcnt\":0},"
+	    "\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0},"
+	    "\"raw\":{\"cache\":4096,\"rss\":8192}},"
+	    "\"pids\":{\"current\":1},"
+	    "\"blkio\":{\"ioServiceBytesRecursive\":[{\"major\":8,\"op\":\"Read\",\"value\":512}]},"
+	    "\"hugetlb\":{\"2MB\":{\"failcnt\":3}},\"intel_rdt\":{},\"network_interfaces\":null}",
+	    "stats as runc's events --stats data (omitempty as in Go)");
+	moat_buf_free(&b);
+}
+
 /* ---- fake tree ---- */
 
 static char root[256];
@@ -627,6 +674,7 @@ int main(void)
 	test_plan_cpu();
 	test_plan_others();
 	test_devices();
+	test_stats_json();
 
 	snprintf(root, sizeof(root), "/tmp/moat-test-cgroup-XXXXXX");
 	if (!mkdtemp(root)) {

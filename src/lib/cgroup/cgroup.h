@@ -245,3 +245,8 @@ struct moat_cgroup_stats {
 /* Read the stats; everything allocated in a. */
 int moat_cgroup_stats(struct moat_cgroup *cg, struct moat_arena *a, struct moat_cgroup_stats *ret,
 		      struct moat_err *err);
+
+/* The stats as runc's `events --stats` "data" object (runc types.Stats, Go's
+ * omitempty rules kept), so `events` prints
+ * {"type":"stats","id":"<id>","data":<this>}. */
+void moat_cgroup_stats_json(const struct moat_cgroup_stats *s, struct moat_buf *out);

@@ -16,12 +16,15 @@ fail() { _vmtest_result fail "$@"; }
 skip() { _vmtest_result skip "$@"; }
 
 # check NAME CMD...: ok if CMD succeeds, else fail with its status and the
-# last line of its output (the output is shown on the console).
+# last line of its output (the output is shown on the console). The output
+# goes through a file, not a pipe: a detached container inherits CMD's stdio
+# and would hold a pipe open until it exits.
 check() {
 	local name=$1 out rc
 	shift
-	out=$("$@" 2>&1)
+	"$@" >"$VMTEST_WORK/.check.out" 2>&1 </dev/null
 	rc=$?
+	out=$(cat "$VMTEST_WORK/.check.out")
 	[ -n "$out" ] && echo "$out" | sed "s/^/  [$name] /"
 	if [ $rc -eq 0 ]; then
 		ok "$name"
@@ -97,7 +100,7 @@ mkbundle() {
 
 # json_str S: S as a JSON string literal.
 json_str() {
-	printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; s/	/\\t/g')"
+	printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g; s/	/\\t/g' | sed ':a;N;$!ba;s/\n/\\n/g')"
 }
 
 # mkspec DIR ARG...: write DIR/config.json, a minimal OCI config running ARG...
@@ -166,4 +169,23 @@ EOF
 cgroup_of() {
 	local p
 	p=$(sed -n 's/^0:://p' "/proc/$1/cgroup") && echo "/sys/fs/cgroup$p"
+}
+
+# ctr_status ID: the "status" of `runtime state ID` (empty if none).
+ctr_status() {
+	runtime state "$1" 2>/dev/null | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p' | head -n 1
+}
+
+# ctr_cleanup ID...: kill and delete, ignoring errors (for the end of a test).
+ctr_cleanup() {
+	local id
+	for id in "$@"; do
+		runtime kill "$id" KILL >/dev/null 2>&1
+		runtime delete --force "$id" >/dev/null 2>&1
+	done
+}
+
+# gone NAME DIR: ok if DIR does not exist.
+gone() {
+	if [ -e "$2" ]; then fail "$1" "$2 still exists"; else ok "$1"; fi
 }

@@ -135,8 +135,13 @@ static int caps_set(const struct moat_caps *caps, int last, struct moat_err *err
 		return moat_err_set(err, errno, "process.capabilities: capset");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return moat_err_set(err, errno, "process.capabilities.ambient: clear");
+	/* The kernel only allows an ambient capability that is permitted and
+	 * inheritable. runc's default config lists ambient ones without the
+	 * inheritable set; runc and crun then skip them, and so does moat
+	 * (the process gets no more than the other sets allow). */
+	uint64_t ambient = caps->ambient & caps->permitted & caps->inheritable & known;
 	for (int cap = 0; cap <= last; cap++) {
-		if (!(caps->ambient & (1ULL << cap)))
+		if (!(ambient & (1ULL << cap)))
 			continue;
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			return moat_err_set(err, errno, "process.capabilities.ambient: raise %d", cap);

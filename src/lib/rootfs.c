@@ -138,8 +138,7 @@ static int mount_one(struct container *c, int rootfd, const struct moat_mount *m
 		mfd = bind_source(m->source, m->kind == MOAT_MOUNT_RBIND, err);
 		if (mfd < 0)
 			return mfd;
-		r = mount_fd_setattr(mfd, m->attr_set, m->attr_clr, m->recursive_attrs,
-				     m->propagation, m->propagation_rec);
+		r = mount_fd_setattr(mfd, m->attr_set, m->attr_clr, m->recursive_attrs, 0, false);
 		if (r < 0) {
 			moat_err_set(err, -r, "set mount options");
 			goto out;
@@ -172,15 +171,17 @@ static int mount_one(struct container *c, int rootfd, const struct moat_mount *m
 			r = mfd;
 			goto out;
 		}
-		if (m->propagation && (r = mount_fd_setattr(mfd, 0, 0, false, m->propagation,
-							    m->propagation_rec)) < 0) {
-			moat_err_set(err, -r, "set propagation");
-			goto out;
-		}
 	}
 	r = attach(mfd, destfd);
-	if (r < 0)
+	if (r < 0) {
 		moat_err_set(err, -r, "attach");
+		goto out;
+	}
+	/* Propagation only means something once the mount is in the tree (a
+	 * detached clone keeps its source's); mfd now names the attached mount. */
+	if (m->propagation && (r = mount_fd_setattr(mfd, 0, 0, false, m->propagation,
+						    m->propagation_rec)) < 0)
+		moat_err_set(err, -r, "set propagation");
 out:
 	if (mfd >= 0)
 		close(mfd);

@@ -650,3 +650,135 @@ int moat_resources_parse_json(const char *json, size_t len, struct moat_arena *a
 	json_tokener_free(tok);
 	return r;
 }
+
+/* runc's RAMInBytes: "1024", "64m", "1.5g" is not taken, "2GiB", "-1". */
+static int parse_bytes(const char *s, int64_t *ret)
+{
+	char *end;
+
+	if (strcmp(s, "-1") == 0) {
+		*ret = -1;
+		return 0;
+	}
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno)
+		return -ERANGE;
+	if (*end == ' ')
+		end++;
+	int shift = 0;
+	const char *units = "kmgtp", *u = *end ? strchr(units, *end | 0x20) : NULL;
+	if (u) {
+		shift = 10 * (int)(u - units + 1);
+		end++;
+		if (*end == 'i' || *end == 'I')
+			end++;
+	}
+	if (*end == 'b' || *end == 'B')
+		end++;
+	if (*end || (shift && v > (unsigned long long)INT64_MAX >> shift) || v > INT64_MAX)
+		return -EINVAL;
+	*ret = (int64_t)(v << shift);
+	return 0;
+}
+
+static int parse_int(const char *s, bool allow_negative, int64_t *ret)
+{
+	char *end;
+
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || (!allow_negative && v < 0))
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int moat_resources_update_flag(struct moat_resources **r, struct moat_arena *a, const char *flag,
+			       const char *value, struct moat_err *err)
+{
+	struct moat_resources *res = *r;
+	int64_t v = 0;
+	int e = 0;
+
+	if (!res)
+		res = *r = moat_arena_alloc(a, sizeof(*res));
+	if (strncmp(flag, "memory", 6) == 0 || strncmp(flag, "kernel-memory", 13) == 0) {
+		if (!res->memory)
+			res->memory = moat_arena_alloc(a, sizeof(*res->memory));
+		struct moat_mem_resources *m = res->memory;
+		if ((e = parse_bytes(value, &v)) < 0)
+			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not a size like 64m", flag,
+					     value);
+		if (strcmp(flag, "memory") == 0)
+			m->has_limit = true, m->limit = v;
+		else if (strcmp(flag, "memory-swap") == 0)
+			m->has_swap = true, m->swap = v;
+		else if (strcmp(flag, "memory-reservation") == 0)
+			m->has_reservation = true, m->reservation = v;
+		else if (strcmp(flag, "kernel-memory") == 0)
+			m->has_kernel = true, m->kernel = v;
+		else if (strcmp(flag, "kernel-memory-tcp") == 0)
+			m->has_kernel_tcp = true, m->kernel_tcp = v;
+		else
+			return -ENOENT;
+		return 0;
+	}
+	if (strncmp(flag, "cpu", 3) == 0) {
+		if (!res->cpu)
+			res->cpu = moat_arena_alloc(a, sizeof(*res->cpu));
+		struct moat_cpu_resources *c = res->cpu;
+		if (strcmp(flag, "cpuset-cpus") == 0 || strcmp(flag, "cpuset-mems") == 0) {
+			if (value[strspn(value, "0123456789,- ")])
+				return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not a list like 0-3,7",
+						     flag, value);
+			*(flag[7] == 'c' ? &c->cpus : &c->mems) = moat_arena_strdup(a, value);
+			return 0;
+		}
+		bool neg = strcmp(flag, "cpu-quota") == 0 || strcmp(flag, "cpu-rt-runtime") == 0 ||
+			   strcmp(flag, "cpu-idle") == 0;
+		if (parse_int(value, neg, &v) < 0)
+			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not %s integer", flag, value,
+					     neg ? "an" : "a non-negative");
+		if (strcmp(flag, "cpu-share") == 0)
+			c->has_shares = true, c->shares = (uint64_t)v;
+		else if (strcmp(flag, "cpu-period") == 0)
+			c->has_period = true, c->period = (uint64_t)v;
+		else if (strcmp(flag, "cpu-quota") == 0)
+			c->has_quota = true, c->quota = v;
+		else if (strcmp(flag, "cpu-burst") == 0)
+			c->has_burst = true, c->burst = (uint64_t)v;
+		else if (strcmp(flag, "cpu-rt-period") == 0)
+			c->has_realtime_period = true, c->realtime_period = (uint64_t)v;
+		else if (strcmp(flag, "cpu-rt-runtime") == 0)
+			c->has_realtime_runtime = true, c->realtime_runtime = v;
+		else if (strcmp(flag, "cpu-idle") == 0)
+			c->has_idle = true, c->idle = v;
+		else
+			return -ENOENT;
+		return 0;
+	}
+	if (strcmp(flag, "blkio-weight") == 0) {
+		if (parse_int(value, false, &v) < 0 || v > UINT16_MAX)
+			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not a weight", flag, value);
+		if (!res->blkio)
+			res->blkio = moat_arena_alloc(a, sizeof(*res->blkio));
+		res->blkio->has_weight = true;
+		res->blkio->weight = (uint16_t)v;
+		return 0;
+	}
+	if (strcmp(flag, "pids-limit") == 0) {
+		if (parse_int(value, true, &v) < 0 || v < -1)
+			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not -1 or a count", flag,
+					     value);
+		/* runc reads 0 as "no change"; -1 and any other value set it */
+		if (v != 0) {
+			res->has_pids_limit = true;
+			res->pids_limit = v;
+		}
+		return 0;
+	}
+	return -ENOENT;
+}

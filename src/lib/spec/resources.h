@@ -137,3 +137,14 @@ struct moat_resources {
  */
 int moat_resources_parse_json(const char *json, size_t len, struct moat_arena *a,
 			      struct moat_resources **ret, struct moat_err *err);
+
+/*
+ * One flag of runc's `update` (name without dashes: "memory", "memory-swap",
+ * "memory-reservation", "kernel-memory", "kernel-memory-tcp", "cpu-share",
+ * "cpu-period", "cpu-quota", "cpu-burst", "cpu-rt-period", "cpu-rt-runtime",
+ * "cpuset-cpus", "cpuset-mems", "cpu-idle", "blkio-weight", "pids-limit")
+ * set in *r (allocated in a when NULL).  Byte values take runc's units
+ * ("64m", "1g", "-1").  -ENOENT for a flag that is not one of these.
+ */
+int moat_resources_update_flag(struct moat_resources **r, struct moat_arena *a, const char *flag,
+			       const char *value, struct moat_err *err);

@@ -28,6 +28,12 @@ pid_t sys_clone3(struct clone_args *args)
 	return neg_errno(syscall(SYS_clone3, args, sizeof(*args)));
 }
 
+pid_t sys_clone(unsigned long flags, int *pidfd)
+{
+	/* x86_64 argument order: flags, stack, parent_tid, child_tid, tls */
+	return neg_errno(syscall(SYS_clone, flags, NULL, pidfd, NULL, 0));
+}
+
 int sys_pidfd_open(pid_t pid, unsigned flags)
 {
 	return neg_errno(syscall(SYS_pidfd_open, pid, flags));

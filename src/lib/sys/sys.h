@@ -15,6 +15,8 @@
 int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t resolve);
 /* clone3(2) that behaves like fork() in the child (returns 0 there). */
 pid_t sys_clone3(struct clone_args *args);
+/* clone(2) like fork() (no new stack); with CLONE_PIDFD, *pidfd gets the pidfd. */
+pid_t sys_clone(unsigned long flags, int *pidfd);
 int sys_pidfd_open(pid_t pid, unsigned flags);
 int sys_pidfd_send_signal(int pidfd, int sig);
 int sys_pivot_root(const char *new_root, const char *put_old);

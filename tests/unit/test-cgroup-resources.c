@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* linux.resources parser: every field, and errors that name the JSON path. */
+#include <errno.h>
 #include <string.h>
 
 #include "check.h"
@@ -194,11 +195,49 @@ static void test_errors(void)
 	ERR("{\"memory\": ", "resources: invalid JSON: unexpected end of input", "truncated JSON");
 }
 
+static void test_update_flags(void)
+{
+	struct moat_resources *r = NULL;
+	int e = 0;
+
+	e |= moat_resources_update_flag(&r, &arena, "memory", "64m", &err);
+	e |= moat_resources_update_flag(&r, &arena, "memory-swap", "-1", &err);
+	e |= moat_resources_update_flag(&r, &arena, "memory-reservation", "2GiB", &err);
+	e |= moat_resources_update_flag(&r, &arena, "cpu-quota", "20000", &err);
+	e |= moat_resources_update_flag(&r, &arena, "cpu-period", "100000", &err);
+	e |= moat_resources_update_flag(&r, &arena, "cpu-share", "512", &err);
+	e |= moat_resources_update_flag(&r, &arena, "cpuset-cpus", "0-1", &err);
+	e |= moat_resources_update_flag(&r, &arena, "cpuset-mems", "0", &err);
+	e |= moat_resources_update_flag(&r, &arena, "pids-limit", "16", &err);
+	e |= moat_resources_update_flag(&r, &arena, "blkio-weight", "300", &err);
+	CHECK(e == 0 && r, "runc's update flags are taken (%s)", err.msg);
+	if (!r)
+		return;
+	CHECK(r->memory && r->memory->limit == 64 << 20 && r->memory->swap == -1 &&
+		  r->memory->reservation == 2LL << 30,
+	      "sizes in runc's units");
+	CHECK(r->cpu && r->cpu->quota == 20000 && r->cpu->period == 100000 &&
+		  r->cpu->shares == 512 && strcmp(r->cpu->cpus, "0-1") == 0 &&
+		  strcmp(r->cpu->mems, "0") == 0,
+	      "cpu flags");
+	CHECK(r->has_pids_limit && r->pids_limit == 16 && r->blkio && r->blkio->weight == 300,
+	      "pids and blkio");
+	CHECK(!r->memory->has_kernel && !r->cpu->has_burst, "only the flags given are set");
+	CHECK(moat_resources_update_flag(&r, &arena, "memory", "lots", &err) == -EINVAL,
+	      "a bad size is refused");
+	CHECK_STR(err.msg, "--memory: \"lots\" is not a size like 64m", "naming the flag");
+	CHECK(moat_resources_update_flag(&r, &arena, "cpu-period", "-5", &err) == -EINVAL,
+	      "a negative period is refused");
+	CHECK(moat_resources_update_flag(&r, &arena, "l3-cache-schema", "x", &err) == -ENOENT,
+	      "an unknown flag says ENOENT");
+}
+
 int main(void)
 {
 	test_full();
 	test_absent();
 	test_errors();
+	test_update_flags();
 	moat_arena_free(&arena);
 	return check_done();
 }

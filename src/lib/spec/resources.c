@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "spec/internal.h"
@@ -710,8 +711,8 @@ int moat_resources_update_flag(struct moat_resources **r, struct moat_arena *a, 
 			res->memory = moat_arena_alloc(a, sizeof(*res->memory));
 		struct moat_mem_resources *m = res->memory;
 		if ((e = parse_bytes(value, &v)) < 0)
-			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not a size like 64m", flag,
-					     value);
+			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not a size like 64m",
+					     flag, value);
 		if (strcmp(flag, "memory") == 0)
 			m->has_limit = true, m->limit = v;
 		else if (strcmp(flag, "memory-swap") == 0)
@@ -732,16 +733,17 @@ int moat_resources_update_flag(struct moat_resources **r, struct moat_arena *a, 
 		struct moat_cpu_resources *c = res->cpu;
 		if (strcmp(flag, "cpuset-cpus") == 0 || strcmp(flag, "cpuset-mems") == 0) {
 			if (value[strspn(value, "0123456789,- ")])
-				return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not a list like 0-3,7",
-						     flag, value);
+				return moat_err_setx(err, EINVAL,
+						     "--%s: \"%s\" is not a list like 0-3,7", flag,
+						     value);
 			*(flag[7] == 'c' ? &c->cpus : &c->mems) = moat_arena_strdup(a, value);
 			return 0;
 		}
 		bool neg = strcmp(flag, "cpu-quota") == 0 || strcmp(flag, "cpu-rt-runtime") == 0 ||
 			   strcmp(flag, "cpu-idle") == 0;
 		if (parse_int(value, neg, &v) < 0)
-			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not %s integer", flag, value,
-					     neg ? "an" : "a non-negative");
+			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not %s integer", flag,
+					     value, neg ? "an" : "a non-negative");
 		if (strcmp(flag, "cpu-share") == 0)
 			c->has_shares = true, c->shares = (uint64_t)v;
 		else if (strcmp(flag, "cpu-period") == 0)
@@ -762,7 +764,8 @@ int moat_resources_update_flag(struct moat_resources **r, struct moat_arena *a, 
 	}
 	if (strcmp(flag, "blkio-weight") == 0) {
 		if (parse_int(value, false, &v) < 0 || v > UINT16_MAX)
-			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not a weight", flag, value);
+			return moat_err_setx(err, EINVAL, "--%s: \"%s\" is not a weight", flag,
+					     value);
 		if (!res->blkio)
 			res->blkio = moat_arena_alloc(a, sizeof(*res->blkio));
 		res->blkio->has_weight = true;

@@ -67,14 +67,12 @@ runtime() {
 # copy_with_libs BIN ROOTFS: BIN at the same path under ROOTFS, with the
 # shared libraries and loader it needs (listed by the dynamic loader itself).
 copy_with_libs() {
-	local bin=$1 root=$2 ld lib
+	local bin=$1 root=$2 ld=/lib64/ld-linux-x86-64.so.2 lib
 	mkdir -p "$root$(dirname "$bin")" && cp -L "$bin" "$root$bin" || return 1
-	for ld in /lib64/ld-linux-x86-64.so.2; do
-		[ -e "$ld" ] || continue
-		for lib in $("$ld" --list "$bin" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p'); do
-			[ -e "$root$lib" ] && continue
-			mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib" || return 1
-		done
+	[ -e "$ld" ] || return 0 # nothing dynamic was shipped
+	for lib in $("$ld" --list "$bin" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")" && cp -L "$lib" "$root$lib" || return 1
 	done
 }
 

@@ -9,7 +9,6 @@ SPEC_CGROUPS_PATH=/vmtest.slice/pids SPEC_RESOURCES='{"pids": {"limit": 16}}' mk
 	while read k v; do echo "events_$k=$v"; done </sys/fs/cgroup/pids.events
 	read e </tmp/err; echo "err=$e"'
 runtime run --bundle b pids >out 2>err
-rc=$?
 cat out err
 check_eq pids-limit-in-cgroup max=16 "$(grep '^max=' out)"
 cur=$(sed -n 's/^current=//p' out)

@@ -19,29 +19,27 @@ int inroot_open(int rootfd, const char *path, int extra_flags)
 
 #define MAX_LINKS 40
 
+static int mkpath_last(int parentfd, const char *name, enum inroot_kind kind);
+
 /*
- * Walk path the way the kernel would, with symlinks read one at a time, and
- * track the depth below the root.  Components are processed from a work
- * buffer holding "<unprocessed rest>", and the resolved prefix is kept as a
- * string so each lookup is a single RESOLVE_IN_ROOT open of an existing path.
+ * The walk behind inroot_check_escape and inroot_mkpath: resolve path one
+ * component at a time as the kernel would with the rootfs as "/", reading
+ * symlinks ourselves.  `done` only ever holds components that exist and are
+ * not symlinks, so each lookup is one RESOLVE_IN_ROOT open of a path without
+ * links.  A ".." that would climb above the root is refused (clamping it is
+ * safe, but an image never means it).  With create, a missing component is
+ * made (a directory, or for the last one kind), including the target of a
+ * dangling symlink, which then exists inside the rootfs as the container
+ * would see it.  *ret_fd gets an O_PATH fd of the result when asked.
  */
-int inroot_check_escape(int rootfd, const char *path, struct moat_err *err)
+static int walk(int rootfd, const char *path, bool create, enum inroot_kind kind, int *ret_fd,
+		struct moat_err *err)
 {
 	char rest[PATH_MAX * 2], done[PATH_MAX], target[PATH_MAX];
-	int links = 0;
-
-	/* Fast path: RESOLVE_BENEATH fails with EXDEV only when a symlink is
-	 * absolute or climbs out; everything else needs no walk. */
-	int fd = sys_openat2(rootfd, path, O_PATH | O_CLOEXEC, 0, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
-	if (fd >= 0) {
-		close(fd);
-		return 0;
-	}
-	if (fd != -EXDEV)
-		return 0; /* ENOENT etc.: the real open reports it */
+	int links = 0, fd;
 
 	if (strlen(path) >= sizeof(rest))
-		return moat_err_setx(err, ENAMETOOLONG, "%s: path too long", path);
+		return moat_err_setx(err, ENAMETOOLONG, "path too long");
 	strcpy(rest, path);
 	done[0] = '\0';
 	char *p = rest;
@@ -52,6 +50,7 @@ int inroot_check_escape(int rootfd, const char *path, struct moat_err *err)
 			break;
 		char *end = strchrnul(p, '/');
 		size_t n = (size_t)(end - p);
+		bool last = end[strspn(end, "/")] == '\0';
 		if (n == 1 && p[0] == '.') {
 			p = end;
 			continue;
@@ -67,35 +66,76 @@ int inroot_check_escape(int rootfd, const char *path, struct moat_err *err)
 		}
 		size_t dl = strlen(done);
 		if (dl + 1 + n >= sizeof(done))
-			return moat_err_setx(err, ENAMETOOLONG, "%s: path too long", path);
+			return moat_err_setx(err, ENAMETOOLONG, "path too long");
 		done[dl] = '/';
 		memcpy(done + dl + 1, p, n);
 		done[dl + 1 + n] = '\0';
 		p = end;
 
 		fd = inroot_open(rootfd, done, O_NOFOLLOW);
+		if (fd == -ENOENT && create) {
+			done[dl] = '\0';
+			int parent = inroot_open(rootfd, dl ? done : "/", O_DIRECTORY);
+			done[dl] = '/';
+			if (parent < 0)
+				return moat_err_set(err, -parent, "open %.*s in rootfs", (int)dl, done);
+			/* a single name under a link-free parent: mkdirat and
+			 * openat(O_CREAT|O_EXCL|O_NOFOLLOW) cannot be redirected */
+			int r = mkpath_last(parent, done + dl + 1, last ? kind : INROOT_DIR);
+			close(parent);
+			if (r < 0)
+				return moat_err_set(err, -r, "create %s in rootfs", done);
+			fd = inroot_open(rootfd, done, O_NOFOLLOW);
+		}
+		if (fd == -ENOENT && !create)
+			return 0; /* nothing below a missing component can be a link */
 		if (fd < 0)
-			return 0; /* does not exist yet: nothing below it can be a link */
+			return moat_err_set(err, -fd, "open %s in rootfs", done);
 		ssize_t tl = readlinkat(fd, "", target, sizeof(target) - 1);
-		close(fd);
-		if (tl < 0)
+		if (tl < 0) {
+			if (last && ret_fd) {
+				*ret_fd = fd;
+				return 0;
+			}
+			close(fd);
 			continue; /* not a symlink */
+		}
+		close(fd);
 		if (++links > MAX_LINKS)
-			return moat_err_setx(err, ELOOP, "%s: too many levels of symbolic links", path);
+			return moat_err_setx(err, ELOOP, "too many levels of symbolic links");
 		target[tl] = '\0';
-		done[dl] = '\0'; /* the link's directory */
+		done[dl] = '\0'; /* resolve the target from the link's directory */
 		if (target[0] == '/')
 			done[0] = '\0';
-		/* new rest = target + "/" + old rest */
 		size_t rl = strlen(p);
 		if ((size_t)tl + 1 + rl >= sizeof(rest))
-			return moat_err_setx(err, ENAMETOOLONG, "%s: path too long", path);
+			return moat_err_setx(err, ENAMETOOLONG, "path too long");
 		memmove(rest + tl + 1, p, rl + 1);
 		memcpy(rest, target, (size_t)tl);
 		rest[tl] = '/';
 		p = rest;
 	}
+	if (ret_fd) {
+		fd = inroot_open(rootfd, done[0] ? done : "/", 0);
+		if (fd < 0)
+			return moat_err_set(err, -fd, "open %s in rootfs", done[0] ? done : "/");
+		*ret_fd = fd;
+	}
 	return 0;
+}
+
+int inroot_check_escape(int rootfd, const char *path, struct moat_err *err)
+{
+	/* Fast path: RESOLVE_BENEATH fails with EXDEV only when a symlink is
+	 * absolute or climbs out; everything else needs no walk. */
+	int fd = sys_openat2(rootfd, path, O_PATH | O_CLOEXEC, 0, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (fd != -EXDEV)
+		return 0; /* ENOENT etc.: the real open reports it */
+	return walk(rootfd, path, false, INROOT_DIR, NULL, err);
 }
 
 static int mkpath_last(int parentfd, const char *name, enum inroot_kind kind)
@@ -115,60 +155,10 @@ static int mkpath_last(int parentfd, const char *name, enum inroot_kind kind)
 
 int inroot_mkpath(int rootfd, const char *path, enum inroot_kind kind, struct moat_err *err)
 {
-	char buf[PATH_MAX];
-
-	int fd = inroot_open(rootfd, path, 0);
-	if (fd >= 0 || fd != -ENOENT) {
-		if (fd < 0)
-			return moat_err_set(err, -fd, "open %s in rootfs", path);
+	/* Fast path: it exists and no symlink on the way leaves the root. */
+	int fd = sys_openat2(rootfd, path, O_PATH | O_CLOEXEC, 0, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+	if (fd >= 0)
 		return fd;
-	}
-	if (strlen(path) >= sizeof(buf))
-		return moat_err_setx(err, ENAMETOOLONG, "%s: path too long", path);
-	strcpy(buf, path);
-
-	/* Create each missing component: the parent is re-opened in the root
-	 * and the new name is a single component, so mkdirat/openat cannot be
-	 * redirected by a symlink (they do not follow a final symlink). */
-	char *p = buf;
-	while (*p == '/')
-		p++;
-	while (*p) {
-		char *end = strchrnul(p, '/');
-		bool last = *end == '\0';
-		char saved = *end;
-		*end = '\0';
-		fd = inroot_open(rootfd, buf, 0);
-		if (fd == -ENOENT) {
-			char *slash = strrchr(buf, '/');
-			*slash = '\0';
-			int parent = inroot_open(rootfd, slash == buf ? "/" : buf, O_DIRECTORY);
-			*slash = '/';
-			if (parent < 0) {
-				*end = saved;
-				return moat_err_set(err, -parent, "open parent of %s in rootfs", buf);
-			}
-			int r = mkpath_last(parent, slash + 1, last ? kind : INROOT_DIR);
-			close(parent);
-			if (r < 0) {
-				moat_err_set(err, -r, "create %s in rootfs", buf);
-				*end = saved;
-				return r;
-			}
-			fd = inroot_open(rootfd, buf, 0);
-		}
-		if (fd < 0) {
-			moat_err_set(err, -fd, "open %s in rootfs", buf);
-			*end = saved;
-			return fd;
-		}
-		if (last)
-			return fd;
-		close(fd);
-		*end = saved;
-		p = end + 1;
-		while (*p == '/')
-			p++;
-	}
-	return inroot_open(rootfd, "/", 0);
+	int r = walk(rootfd, path, true, kind, &fd, err);
+	return r < 0 ? r : fd;
 }

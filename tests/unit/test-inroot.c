@@ -97,9 +97,19 @@ int main(void)
 
 	fd = inroot_mkpath(rootfd, "/dangling", INROOT_FILE, &err);
 	snprintf(p, sizeof(p), "%s/dangling-target", root);
-	CHECK(access(p, F_OK) != 0, "creation does not follow a dangling symlink");
+	CHECK(fd >= 0 && access(p, F_OK) == 0,
+	      "a dangling symlink's target is created inside the rootfs, as the container sees it");
 	if (fd >= 0)
 		close(fd);
+	ln("/abs-missing/deeper", "absdangling");
+	fd = inroot_mkpath(rootfd, "/absdangling/x", INROOT_DIR, &err);
+	snprintf(p, sizeof(p), "%s/abs-missing/deeper/x", root);
+	CHECK(fd >= 0 && access(p, F_OK) == 0,
+	      "an absolute dangling symlink is followed inside the rootfs, creating what is missing");
+	if (fd >= 0)
+		close(fd);
+	CHECK(inroot_mkpath(rootfd, "/climb/y", INROOT_DIR, &err) < 0,
+	      "mkpath through a climbing symlink is refused");
 
 	mk("outside"); /* the name the climbing link ends in, inside the root */
 	fd = inroot_open(rootfd, "/climb", O_DIRECTORY);

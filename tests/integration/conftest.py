@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 import harness
-from harness import (Bundle, Runtime, Session, mounts_under, processes_of, process_desc,
-                     wait_until)
+from harness import (Bundle, Runtime, Session, cgroups_named, mounts_under, processes_of,
+                     process_desc, wait_until)
 
 
 def pytest_configure(config):
@@ -69,6 +69,12 @@ def _cleanup(rt, workdir):
     ids = set(listed) | {e for e in entries if e in rt.created}
     for cid in sorted(ids):
         rt.delete(cid, force=True)
+    for bg in rt.bgs:
+        try:
+            bg.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            problems.append("runtime process still running: %s" % (bg.argv,))
+            bg.stop()
     left = rt.list_ids()
     if left:
         problems.append("containers still listed after delete --force: %s" % left)
@@ -87,6 +93,14 @@ def _cleanup(rt, workdir):
         for line in sorted(mnts, key=lambda l: -len(l.split()[4])):
             subprocess.run(["umount", "-l", line.split()[4].replace("\\040", " ")],
                            stderr=subprocess.DEVNULL)
+    cgs = cgroups_named(rt.session.tag)
+    if cgs:
+        problems.append("cgroups left: %s" % cgs)
+        for cg in sorted(cgs, key=len, reverse=True):
+            try:
+                os.rmdir(cg)
+            except OSError:
+                pass
     entries = [e for e in (os.listdir(rt.root) if rt.root.exists() else []) if e in rt.created]
     if entries:
         problems.append("state entries left in --root: %s" % entries)

@@ -246,6 +246,7 @@ class Runtime:
         self.ncalls = 0
         self.created = []  # ids ever created/run in this root
         self.pids = set()  # container init pids seen
+        self.bgs = []  # Background runtime processes, stopped at teardown
 
     def _files(self):
         self.ncalls += 1
@@ -284,7 +285,9 @@ class Runtime:
                              pass_fds=pass_fds, start_new_session=True)
         out.close()
         err.close()
-        return Background(argv, p, outp, errp)
+        bg = Background(argv, p, outp, errp)
+        self.bgs.append(bg)
+        return bg
 
     def assert_gone(self, cid):
         """Nothing of container cid is left: no state entry, not listed,

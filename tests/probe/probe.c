@@ -18,6 +18,8 @@
  *   probe exit N               exit with status N
  *   probe fdwrite FD TEXT      write TEXT to an inherited fd
  *   probe exe PID              can /proc/PID/exe be opened, and for writing?
+ *   probe exe-hold PID [SECS]  hold /proc/PID/exe (O_PATH), reopen it for
+ *                              writing once PID exited (CVE-2019-5736)
  *   probe clock                CLOCK_MONOTONIC and CLOCK_BOOTTIME in seconds
  *   probe readlink PATH
  *
@@ -626,6 +628,59 @@ static int cmd_exe(const char *pid)
 	return 0;
 }
 
+/* Is PID gone or a zombie (its mm, and so its hold on its exe, released)? */
+static int pid_gone(const char *pid)
+{
+	char path[64], buf[512], *p;
+
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	if (read_file(path, buf, sizeof(buf)) < 0)
+		return 1;
+	p = strrchr(buf, ')');
+	return p && (p[2] == 'Z' || p[2] == 'X');
+}
+
+/*
+ * The whole CVE-2019-5736 sequence without writing anything: hold an O_PATH
+ * fd on /proc/PID/exe (first JSON line), wait until PID exits, then try to
+ * reopen that fd for writing (second JSON line). O_WRONLY without O_TRUNC
+ * and no write(): the file is never changed.
+ */
+static int cmd_exe_hold(const char *pid, const char *secs)
+{
+	char path[64], again[64], link[PATH_MAX];
+	int first = 1, fd, wfd;
+	long waited = 0, limit = (secs ? atol(secs) : 10) * 100;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%s/exe", pid);
+	fd = open(path, O_PATH | O_CLOEXEC);
+	putchar('{');
+	json_kv_str("open_path", fd < 0 ? errname(errno) : "ok", &first);
+	if (fd >= 0) {
+		snprintf(again, sizeof(again), "/proc/self/fd/%d", fd);
+		n = readlink(again, link, sizeof(link) - 1);
+		link[n < 0 ? 0 : n] = '\0';
+		json_kv_str("readlink", link, &first);
+	}
+	puts("}");
+	fflush(stdout);
+	if (fd < 0)
+		return 0;
+	while (!pid_gone(pid) && waited++ < limit)
+		usleep(10000);
+	first = 1;
+	putchar('{');
+	json_kv_str("target_gone", pid_gone(pid) ? "yes" : "no", &first);
+	wfd = open(again, O_WRONLY | O_CLOEXEC);
+	json_kv_str("open_write", wfd < 0 ? errname(errno) : "ok", &first);
+	if (wfd >= 0)
+		close(wfd);
+	puts("}");
+	close(fd);
+	return 0;
+}
+
 static double clock_secs(clockid_t id)
 {
 	struct timespec ts;
@@ -656,7 +711,7 @@ static int cmd_readlink(const char *path)
 static int usage(void)
 {
 	fputs("usage: probe report|fds|write|open|mknod|stat|mounts|sleep|signals|exit|"
-	      "fdwrite|exe|clock|readlink ...\n",
+	      "fdwrite|exe|exe-hold|clock|readlink ...\n",
 	      stderr);
 	return 2;
 }
@@ -694,6 +749,8 @@ static int dispatch(int argc, char **argv)
 		return cmd_fdwrite(argv[2], argv[3]);
 	if (strcmp(verb, "exe") == 0 && argc == 3)
 		return cmd_exe(argv[2]);
+	if (strcmp(verb, "exe-hold") == 0 && argc >= 3)
+		return cmd_exe_hold(argv[2], argc >= 4 ? argv[3] : NULL);
 	if (strcmp(verb, "clock") == 0)
 		return cmd_clock();
 	if (strcmp(verb, "readlink") == 0 && argc == 3)

@@ -12,7 +12,7 @@ first=$(head -c 1 events.out) last=$(tr -d ' \n' <events.out | tail -c 1)
 if [ $rc -eq 0 ] && [ "$first" = "{" ] && [ "$last" = "}" ] && grep -q '"memory"' events.out && grep -q '"usage"' events.out; then
 	ok events-stats-json
 else
-	fail events-stats-json "exit $rc: $(head -c 100 events.out)"
+	fail events-stats-json "exit $rc: $(head -c 100 events.out)$(tail -n 1 events.err)"
 fi
 runtime ps ev >ps.out 2>&1
 cat ps.out

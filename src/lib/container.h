@@ -63,6 +63,7 @@ int ns_apply_sysctl(const struct moat_spec *spec, struct moat_err *err);
 int rootfs_prepare(struct container *c, struct moat_err *err);
 int rootfs_finish(struct container *c, struct moat_err *err);
 int rootfs_pivot(struct container *c, struct moat_err *err);
+int rootfs_apply_propagation(struct container *c, struct moat_err *err);
 int rootfs_make_readonly(struct moat_err *err);
 int process_resolve_exe(struct container *c, struct moat_err *err);
 int process_prepare_early(struct container *c, struct moat_err *err);

@@ -177,11 +177,7 @@ static int mount_one(struct container *c, int rootfd, const struct moat_mount *m
 		moat_err_set(err, -r, "attach");
 		goto out;
 	}
-	/* Propagation only means something once the mount is in the tree (a
-	 * detached clone keeps its source's); mfd now names the attached mount. */
-	if (m->propagation && (r = mount_fd_setattr(mfd, 0, 0, false, m->propagation,
-						    m->propagation_rec)) < 0)
-		moat_err_set(err, -r, "set propagation");
+	/* propagation is applied after pivot_root: rootfs_apply_propagation */
 out:
 	if (mfd >= 0)
 		close(mfd);
@@ -556,11 +552,42 @@ int rootfs_pivot(struct container *c, struct moat_err *err)
 	}
 	if (chdir("/") < 0)
 		return moat_err_set(err, errno, "chdir /");
-	if (spec->rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) {
-		if (mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
-			return moat_err_set(err, errno, "linux.rootfsPropagation");
+	return rootfs_apply_propagation(c, err);
+}
+
+/*
+ * Mount propagation (shared, slave, private, unbindable) of config mounts
+ * and of the root, applied once the old root is detached: making the old
+ * root a slave and detaching it rewrites the propagation of what was
+ * mounted under it, so a "shared" set earlier would not survive.
+ */
+int rootfs_apply_propagation(struct container *c, struct moat_err *err)
+{
+	const struct moat_spec *spec = c->spec;
+	int rootfd = -1, r = 0;
+
+	for (size_t i = 0; i < spec->n_mounts && r == 0; i++) {
+		const struct moat_mount *m = &spec->mounts[i];
+		if (!m->propagation)
+			continue;
+		if (rootfd < 0 && (rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return moat_err_set(err, errno, "open /");
+		int fd = inroot_open(rootfd, m->destination, 0);
+		if (fd < 0) {
+			r = moat_err_set(err, -fd, "mounts[%zu] (%s): open", i, m->destination);
+			break;
+		}
+		r = mount_fd_setattr(fd, 0, 0, false, m->propagation, m->propagation_rec);
+		close(fd);
+		if (r < 0)
+			moat_err_set(err, -r, "mounts[%zu] (%s): set propagation", i, m->destination);
 	}
-	return 0;
+	if (rootfd >= 0)
+		close(rootfd);
+	if (r == 0 && (spec->rootfs_propagation & (MS_SHARED | MS_UNBINDABLE)) &&
+	    mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
+		r = moat_err_set(err, errno, "linux.rootfsPropagation");
+	return r;
 }
 
 int rootfs_make_readonly(struct moat_err *err)

@@ -38,6 +38,9 @@ struct moat_create_opts {
 	bool no_new_keyring;
 	unsigned preserve_fds;      /* fds 3 .. 3+N-1 are passed to the container */
 	bool detach;                /* run: do not wait */
+	/* run: trace the workload's syscalls and write an OCI seccomp profile
+	 * allowing exactly those to this file (replaces linux.seccomp). */
+	const char *seccomp_record;
 };
 
 int moat_create(struct moat_ctx *ctx, const struct moat_create_opts *o, struct moat_err *err);

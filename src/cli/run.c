@@ -14,12 +14,15 @@ static const char run_help[] =
 	"  --console-socket PATH    send the pty master of process.terminal to this unix socket\n"
 	"  --no-pivot               use MS_MOVE+chroot instead of pivot_root\n"
 	"  --no-new-keyring         keep the caller's session keyring\n"
-	"  --preserve-fds N         pass fds 3..3+N-1 to the container\n";
+	"  --preserve-fds N         pass fds 3..3+N-1 to the container\n"
+	"  --seccomp-record FILE    trace the syscalls the workload makes and write to FILE\n"
+	"                           an OCI seccomp profile allowing exactly those\n";
 
 int cmd_run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = { CLI_CREATE_LONGOPTS,
 						   { "detach", no_argument, NULL, 'd' },
+						   { "seccomp-record", required_argument, NULL, 'R' },
 						   { 0 } };
 	struct moat_create_opts o = { 0 };
 	struct moat_err err = { 0 };
@@ -32,6 +35,10 @@ int cmd_run(struct cli *cli, int argc, char **argv)
 		}
 		if (opt == 'd') {
 			o.detach = true;
+			continue;
+		}
+		if (opt == 'R') {
+			o.seccomp_record = optarg;
 			continue;
 		}
 		int r = cli_create_flag("run", opt, optarg, &o);

@@ -11,6 +11,7 @@
 #include "base/arena.h"
 #include "base/err.h"
 #include "cgroup/cgroup.h"
+#include "seccomp/seccomp.h"
 #include "moat/moat.h"
 #include "spec/spec.h"
 
@@ -36,6 +37,8 @@ struct container {
 	struct moat_cgroup *cgroup;   /* made before the clone */
 	struct moat_cgroup_join join; /* fds the init uses to join it */
 	bool cloned_into_cgroup;      /* clone3(CLONE_INTO_CGROUP) placed it (v2) */
+
+	struct moat_seccomp_filter *seccomp; /* compiled before the clone, or NULL */
 
 	pid_t pid;      /* host pid of the init */
 	int pidfd;
@@ -68,6 +71,13 @@ int rootfs_make_readonly(struct moat_err *err);
 int process_resolve_exe(struct container *c, struct moat_err *err);
 int process_prepare_early(struct container *c, struct moat_err *err);
 int process_finalize(struct container *c, struct moat_err *err);
+/* Install the seccomp filter (handing a NOTIFY listener to the runtime). */
+int process_seccomp(struct container *c, struct moat_err *err);
+/* Runtime side of SYNC_SECCOMP_FD: fetch the listener from the init and give
+ * it to linux.seccomp.listenerPath (or return it in *ret_fd when ret_fd is
+ * not NULL, for the recorder). */
+int seccomp_listener_take(int pidfd, pid_t pid, int fdnum, const struct moat_spec *spec,
+			  const char *state_json, int *ret_fd, struct moat_err *err);
 
 /* Hooks: run each hook of kind with the state JSON on stdin. When root_fd >= 0
  * the hook process chroots there first (createContainer/startContainer hooks

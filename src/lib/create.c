@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -281,6 +282,8 @@ static void container_close(struct container *c)
 	moat_cgroup_join_release(&c->join);
 	moat_cgroup_free(c->cgroup);
 	c->cgroup = NULL;
+	moat_seccomp_filter_free(c->seccomp);
+	c->seccomp = NULL;
 	moat_spec_free(c->spec);
 	c->spec = NULL;
 	free(c->bundle);
@@ -354,6 +357,20 @@ static int container_create(struct container *c, struct moat_err *err)
 		r = c->console_sock = console_connect(c->opts->console_socket, err);
 		if (r < 0)
 			goto fail;
+	}
+	/* The filter is compiled (or loaded from the cache, keyed by profile,
+	 * architecture and libseccomp version) here, once; the init inherits
+	 * the program. --seccomp-record installs a recording filter instead. */
+	if (c->opts->seccomp_record) {
+		if ((r = moat_seccomp_record_filter(&c->seccomp, err)) < 0)
+			goto fail;
+	} else if (c->spec->seccomp) {
+		char cache[PATH_MAX];
+		snprintf(cache, sizeof(cache), "%s/.seccomp-cache", c->ctx->root);
+		if ((r = moat_seccomp_prepare(c->spec->seccomp, cache, &c->seccomp, err)) < 0) {
+			moat_err_prefix(err, "config.json");
+			goto fail;
+		}
 	}
 	/* The cgroup exists, with its limits, before the init does; the init
 	 * joins it as its first act (moat_cgroup_join has the why). */
@@ -569,20 +586,107 @@ static int run_wait(struct container *c, int sfd, int *ret_status)
 	return 0;
 }
 
+int seccomp_listener_take(int pidfd, pid_t pid, int fdnum, const struct moat_spec *spec,
+			  const char *state_json, int *ret_fd, struct moat_err *err)
+{
+	int fd, r;
+
+	if ((r = moat_seccomp_listener_fetch(pidfd, fdnum, 5000, &fd, err)) < 0)
+		return moat_err_prefix(err, "linux.seccomp: take the listener");
+	if (ret_fd) {
+		*ret_fd = fd;
+		return 0;
+	}
+	const struct moat_seccomp *s = spec->seccomp;
+	if (!s || !s->listener_path) {
+		close(fd);
+		return moat_err_setx(err, EINVAL, "linux.seccomp: NOTIFY needs listenerPath");
+	}
+	r = moat_seccomp_send_listener(s->listener_path, fd, pid, s->listener_metadata, state_json,
+				       err);
+	close(fd);
+	return r < 0 ? moat_err_prefix(err, "linux.seccomp.listenerPath") : 0;
+}
+
+/* --seccomp-record: the recorder answers the container's syscalls in a
+ * thread of its own, so nothing the runtime waits for can stall them. */
+struct recorder {
+	struct moat_seccomp_recorder *rec;
+	pthread_t thread;
+	bool running;
+	struct moat_err err;
+};
+
+static void *recorder_main(void *arg)
+{
+	struct recorder *r = arg;
+	moat_seccomp_recorder_run(r->rec, -1, &r->err);
+	return NULL;
+}
+
 /* After SYNC_START: EOF on the sync socket means execve happened. */
-static int wait_exec(int sock, struct moat_err *err)
+static int wait_exec(struct container *c, struct recorder *rec, struct moat_err *err)
 {
 	struct sync_msg m;
-	int r = sync_recv(sock, &m, NULL);
-	if (r == -EPIPE)
-		return 0;
-	if (r < 0)
-		return moat_err_set(err, -r, "start");
-	if (m.type == SYNC_ERROR) {
-		*err = m.err;
-		return moat_err_ret(err);
+	for (;;) {
+		int r = sync_recv(c->sync_parent, &m, NULL);
+		if (r == -EPIPE)
+			return 0;
+		if (r < 0)
+			return moat_err_set(err, -r, "start");
+		if (m.type == SYNC_ERROR) {
+			*err = m.err;
+			return moat_err_ret(err);
+		}
+		if (m.type != SYNC_SECCOMP_FD)
+			return moat_err_setx(err, EPROTO, "protocol: unexpected message %u", m.type);
+		struct moat_buf b = { 0 };
+		container_state_json(c, "creating", &b);
+		int fd = -1;
+		r = seccomp_listener_take(c->pidfd, c->pid, m.pid, c->spec, b.data,
+					  c->opts->seccomp_record ? &fd : NULL, err);
+		moat_buf_free(&b);
+		if (r < 0)
+			return r;
+		if (fd >= 0) {
+			if ((r = moat_seccomp_recorder_new(fd, &rec->rec, err)) < 0)
+				return r;
+			if ((r = pthread_create(&rec->thread, NULL, recorder_main, rec)) != 0)
+				return moat_err_set(err, r, "--seccomp-record: start the recorder");
+			rec->running = true;
+		}
 	}
-	return moat_err_setx(err, EPROTO, "protocol: unexpected message %u", m.type);
+}
+
+/* Write what the recorder saw as an OCI seccomp profile (the same JSON as
+ * linux.seccomp), atomically. */
+static int recorder_finish(struct recorder *rec, const char *path, struct moat_err *err)
+{
+	if (!rec->rec)
+		return 0;
+	if (rec->running)
+		pthread_join(rec->thread, NULL);
+	struct moat_arena a = { 0 };
+	struct moat_buf b = { 0 };
+	moat_seccomp_to_json(&b, moat_seccomp_recorder_profile(rec->rec, &a), "");
+	moat_buf_puts(&b, "\n");
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof(tmp), "%s.moat-tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int r = fd < 0 ? -errno : sys_write_all(fd, b.data, b.len);
+	if (fd >= 0)
+		close(fd);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	moat_buf_free(&b);
+	moat_arena_free(&a);
+	moat_seccomp_recorder_free(rec->rec);
+	rec->rec = NULL;
+	if (r < 0) {
+		unlink(tmp);
+		return moat_err_set(err, -r, "--seccomp-record: write %s", path);
+	}
+	return 0;
 }
 
 int container_poststop_and_remove(struct moat_ctx *ctx, int rootfd, const char *id,
@@ -592,8 +696,12 @@ int moat_run(struct moat_ctx *ctx, const struct moat_create_opts *o, int *ret_st
 	     struct moat_err *err)
 {
 	struct container c = { .ctx = ctx, .opts = o, .id = o->id, .detached = false };
+	struct recorder rec = { 0 };
 	sigset_t all, old;
 	int r;
+
+	if (o->seccomp_record && o->detach)
+		return moat_err_setx(err, EINVAL, "--seccomp-record cannot be used with --detach");
 
 	/* Signals to moat go to the container: block them now (the init
 	 * unblocks them before execve) and read them from a signalfd. */
@@ -609,7 +717,7 @@ int moat_run(struct moat_ctx *ctx, const struct moat_create_opts *o, int *ret_st
 	if (r < 0)
 		goto out;
 	if ((r = sync_send_type(c.sync_parent, SYNC_START)) < 0 ||
-	    (r = wait_exec(c.sync_parent, err)) < 0) {
+	    (r = wait_exec(&c, &rec, err)) < 0) {
 		if (r == -EPIPE)
 			moat_err_set(err, EPIPE, "the container's init exited");
 		container_abort(&c);
@@ -632,7 +740,15 @@ int moat_run(struct moat_ctx *ctx, const struct moat_create_opts *o, int *ret_st
 		goto out;
 	}
 	r = container_poststop_and_remove(ctx, c.rootfd, c.id, err);
+	if (r == 0)
+		r = recorder_finish(&rec, o->seccomp_record, err);
 out:
+	if (rec.rec) {
+		/* the container is gone (or never ran): the thread ends on POLLHUP */
+		if (rec.running)
+			pthread_join(rec.thread, NULL);
+		moat_seccomp_recorder_free(rec.rec);
+	}
 	container_close(&c);
 	if (sfd >= 0)
 		close(sfd);

@@ -5,6 +5,7 @@
 
 #include "base/names.h"
 #include "moat/moat.h"
+#include "seccomp/seccomp.h"
 
 /* The default config: a runc-compatible one for a rootfs/ bundle. The
  * secure-defaults work hardens it (seccomp, user namespace, ...). */
@@ -64,8 +65,20 @@ static const char default_spec[] =
 
 void moat_spec_default(struct moat_buf *out, bool rootless)
 {
+	/* the hardened seccomp profile, for the capabilities the config grants
+	 * (CAP_AUDIT_WRITE, CAP_KILL, CAP_NET_BIND_SERVICE) */
+	static const char anchor[] = "\t\t\"maskedPaths\": [";
+	const char *at = strstr(default_spec, anchor);
+	struct moat_arena a = { 0 };
+	uint64_t caps = 1ULL << 29 | 1ULL << 5 | 1ULL << 10;
+
 	(void)rootless;
-	moat_buf_puts(out, default_spec);
+	moat_buf_add(out, default_spec, (size_t)(at - default_spec));
+	moat_buf_puts(out, "\t\t\"seccomp\": ");
+	moat_seccomp_to_json(out, moat_seccomp_default(&a, caps), "\t\t");
+	moat_buf_puts(out, ",\n");
+	moat_buf_puts(out, at);
+	moat_arena_free(&a);
 }
 
 static void str_array(struct moat_buf *out, const char *const *v, size_t n)
@@ -109,9 +122,11 @@ void moat_features(struct moat_buf *out)
 			moat_buf_puts(out, ",");
 		moat_json_str(out, moat_cap_name(cap));
 	}
-	moat_buf_puts(out, "],\n    \"cgroup\": {\"v1\": false, \"v2\": false, \"systemd\": false, "
-			   "\"systemdUser\": false},\n"
-			   "    \"seccomp\": {\"enabled\": false},\n"
+	moat_buf_puts(out, "],\n    \"cgroup\": {\"v1\": true, \"v2\": true, \"systemd\": false, "
+			   "\"systemdUser\": false, \"rdma\": true},\n"
+			   "    \"seccomp\": ");
+	moat_seccomp_features_json(out);
+	moat_buf_puts(out, ",\n"
 			   "    \"apparmor\": {\"enabled\": false},\n"
 			   "    \"selinux\": {\"enabled\": false},\n"
 			   "    \"intelRdt\": {\"enabled\": false},\n"

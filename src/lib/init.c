@@ -247,9 +247,6 @@ void init_main(struct container *c)
 
 	STEP(run_container_hooks(c, MOAT_HOOK_START_CONTAINER, "created", &err));
 	STEP(process_finalize(c, &err));
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	execve(c->exe, spec->process.args, spec->process.env);
 	moat_err_set(&err, errno, "exec \"%s\"", c->exe);

@@ -20,6 +20,7 @@
 
 int container_poststop_and_remove(struct moat_ctx *ctx, int rootfd, const char *id,
 				  struct moat_err *err);
+static int init_pidfd(const struct moat_state *st);
 
 /* The config as it was created, for hooks after create. */
 static int saved_spec(int dirfd, const struct moat_state *st, struct moat_spec **ret,
@@ -87,27 +88,52 @@ int moat_start(struct moat_ctx *ctx, const char *id, struct moat_err *err)
 		goto out;
 	}
 	/* EOF: the init reached execve (the socket is close-on-exec) */
-	struct sync_msg m;
-	ssize_t n;
-	size_t got = 0;
-	while (got < sizeof(m) && (n = read(s, (char *)&m + got, sizeof(m) - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += (size_t)n;
-	}
-	unlinkat(dirfd, "start.sock", 0);
-	if (got == sizeof(m) && m.type == SYNC_ERROR) {
-		m.err.msg[sizeof(m.err.msg) - 1] = '\0';
-		*err = m.err;
-		r = moat_err_ret(err);
-		goto out;
-	}
-	r = 0;
 	struct moat_spec *spec = NULL;
 	struct moat_err e;
-	if (saved_spec(dirfd, &st, &spec, &e) == 0) {
+	for (;;) {
+		struct sync_msg m;
+		ssize_t n;
+		size_t got = 0;
+		while (got < sizeof(m) && (n = read(s, (char *)&m + got, sizeof(m) - got)) != 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got != sizeof(m))
+			break;
+		if (m.type == SYNC_ERROR) {
+			unlinkat(dirfd, "start.sock", 0);
+			m.err.msg[sizeof(m.err.msg) - 1] = '\0';
+			*err = m.err;
+			r = moat_err_ret(err);
+			goto out;
+		}
+		if (m.type == SYNC_SECCOMP_FD) {
+			/* hand the init's seccomp listener to listenerPath */
+			int pidfd = init_pidfd(&st);
+			if (!spec && (r = saved_spec(dirfd, &st, &spec, err)) < 0)
+				goto out;
+			struct container c = { .id = id, .bundle = st.bundle, .spec = spec, .pid = st.pid };
+			struct moat_buf b = { 0 };
+			container_state_json(&c, "creating", &b);
+			r = pidfd < 0 ? moat_err_setx(err, ESRCH, "container \"%s\": its init is gone", id)
+				      : seccomp_listener_take(pidfd, st.pid, m.pid, spec, b.data, NULL, err);
+			moat_buf_free(&b);
+			if (pidfd >= 0)
+				close(pidfd);
+			if (r < 0) {
+				/* a NOTIFY filter without its agent would hang the
+				 * container: it does not start */
+				kill(st.pid, SIGKILL);
+				goto out;
+			}
+		}
+	}
+	unlinkat(dirfd, "start.sock", 0);
+	r = 0;
+	if (spec || saved_spec(dirfd, &st, &spec, &e) == 0) {
 		if (spec->hooks[MOAT_HOOK_POSTSTART].n) {
 			struct container c = { .id = id, .bundle = st.bundle, .spec = spec, .pid = st.pid };
 			struct moat_buf b = { 0 };
@@ -115,9 +141,9 @@ int moat_start(struct moat_ctx *ctx, const char *id, struct moat_err *err)
 			hooks_run_warn(spec, MOAT_HOOK_POSTSTART, b.data, ctx->warn);
 			moat_buf_free(&b);
 		}
-		moat_spec_free(spec);
 	}
 out:
+	moat_spec_free(spec);
 	if (s >= 0)
 		close(s);
 	if (dirfd >= 0)

@@ -8,8 +8,8 @@
  *   CAP_SETPCAP), setgroups/setresgid/setresuid with PR_SET_KEEPCAPS (so the
  *   permitted set survives the uid change), capset, ambient raise (needs the
  *   capability permitted and inheritable), no_new_privs, and seccomp last of
- *   all (issue 4: with no_new_privs the filter needs no privilege, and it
- *   must not see the runtime's own syscalls).
+ *   all (with no_new_privs the filter needs no privilege, and it must not see
+ *   the runtime's own syscalls; src/lib/seccomp/seccomp.h has the details).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,11 +22,13 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "container.h"
+#include "protocol.h"
 #include "sys/sys.h"
 
 static const char *env_get(char *const *env, const char *name)
@@ -207,15 +209,53 @@ int process_finalize(struct container *c, struct moat_err *err)
 		deny_setgroups = strncmp(sg, "deny", 4) == 0;
 	if ((r = user_apply(p, deny_setgroups, err)) < 0)
 		return r;
-	if ((r = caps_set(&caps, last, err)) < 0)
-		return r;
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return moat_err_set(err, errno, "process.noNewPrivileges");
 	umask(p->has_umask ? p->umask : 022);
 	/* No runtime fd may reach the container (CVE-2024-21626 leaked one
 	 * through the cwd): everything above stdio and --preserve-fds is
 	 * marked close-on-exec; the report fd stays usable until execve. */
 	if (sys_close_range(3 + c->opts->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		return moat_err_set(err, errno, "close_range");
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Without no_new_privs, installing a filter needs CAP_SYS_ADMIN in the
+	 * effective set: install it while the permitted set still has it (the
+	 * uid change cleared the effective set), before the final capset,
+	 * which the profile must then allow (as with runc). */
+	if (c->seccomp && !p->no_new_privileges) {
+		uint64_t eff, prm, inh;
+		if (sys_capget(&eff, &prm, &inh) < 0 || sys_capset(prm, prm, inh) < 0)
+			return moat_err_set(err, errno, "raise capabilities for seccomp");
+		if ((r = process_seccomp(c, err)) < 0)
+			return r;
+	}
+	if ((r = caps_set(&caps, last, err)) < 0)
+		return r;
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return moat_err_set(err, errno, "process.noNewPrivileges");
+	/* with no_new_privs, seccomp is the very last step before execve */
+	if (c->seccomp && p->no_new_privileges && (r = process_seccomp(c, err)) < 0)
+		return r;
+	return 0;
+}
+
+int process_seccomp(struct container *c, struct moat_err *err)
+{
+	int notify_fd = -1, r;
+
+	if (moat_seccomp_filter_uses_notify(c->seccomp)) {
+		/* The init cannot send the listener itself (the filter may hand
+		 * that very syscall to the listener): it says which fd number
+		 * the listener will get, and the runtime takes it. */
+		int n = moat_seccomp_listener_next_fd(err);
+		if (n < 0)
+			return n;
+		struct sync_msg m = { .type = SYNC_SECCOMP_FD, .pid = n };
+		if ((r = sync_send(c->report_fd, &m, -1)) < 0)
+			return moat_err_set(err, -r, "linux.seccomp: announce the listener");
+	}
+	r = moat_seccomp_install(c->seccomp, 0, &notify_fd, err);
+	if (r < 0)
+		return moat_err_prefix(err, "linux.seccomp");
 	return 0;
 }

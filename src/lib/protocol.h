@@ -33,6 +33,9 @@ enum sync_type {
 	SYNC_START,
 	/* init -> runtime: a step failed; err says which. The init exits. */
 	SYNC_ERROR,
+	/* init -> runtime (on the report fd): the seccomp listener will be fd
+	 * number pid in the init; fetch it with pidfd_getfd once installed. */
+	SYNC_SECCOMP_FD,
 };
 
 struct sync_msg {

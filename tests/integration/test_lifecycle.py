@@ -344,3 +344,96 @@ def test_log_file(rt, bundle, workdir):
     lines = [json.loads(l) for l in log.read_text().splitlines() if l.strip()]
     assert any(l.get("level") == "error" for l in lines), lines
     rt.created.append("x" + rt.session.tag)
+
+
+def test_state_fields_and_annotations(rt, bundle):
+    b = bundle("/bin/probe", "sleep", "100")
+    b.config["annotations"] = {"org.example.a": "1", "org.example.b": "two words"}
+    cid = rt.create_ok(b)
+    st = rt.state(cid)
+    assert set(st) >= {"ociVersion", "id", "status", "pid", "bundle"}, st
+    assert st["annotations"] == b.config["annotations"]
+
+
+def test_kill_stopped_container_fails(rt, bundle):
+    cid = rt.create_ok(bundle("/bin/true"))
+    assert rt.start(cid).rc == 0
+    rt.wait_status(cid, "stopped")
+    r = rt.kill(cid, "KILL")
+    assert r.rc != 0, r
+    assert rt.state(cid)["status"] == "stopped"
+
+
+def test_bundle_defaults_to_cwd(rt, bundle):
+    b = bundle("/bin/probe", "sleep", "100")
+    b.save()
+    cid = rt.session.next_name()
+    rt.created.append(cid)
+    r = rt.cmd("create", cid, cwd=b.path)
+    assert r.rc == 0, r
+    assert os.path.realpath(rt.state(cid)["bundle"]) == os.path.realpath(b.path)
+
+
+def test_relative_bundle_path(rt, bundle):
+    b = bundle("/bin/probe", "exit", "4")
+    b.save()
+    cid = rt.session.next_name()
+    rt.created.append(cid)
+    r = rt.cmd("run", "--bundle", b.path.name, cid, cwd=b.path.parent)
+    assert r.rc == 4, r
+
+
+@pytest.mark.moat_only  # runc 1.1 sometimes lets two racing creates succeed
+def test_same_id_concurrently_only_one_wins(rt, bundle):
+    """The state directory is claimed atomically: of several creates of one
+    id racing, exactly one succeeds and the others leave nothing."""
+    b = bundle("/bin/probe", "sleep", "100")
+    b.save()
+    cid = rt.session.next_name()
+    rt.created.append(cid)
+    procs = [rt.spawn("create", "--bundle", b.path, cid) for _ in range(4)]
+    rcs = [p.wait() for p in procs]
+    assert sorted(rcs) == [0, 1, 1, 1], (rcs, [p.err for p in procs])
+    assert rt.state(cid)["status"] == "created"
+    assert rt.list_ids() == [cid]
+    assert rt.delete(cid, force=True).rc == 0
+    rt.assert_gone(cid)
+
+
+def test_list_while_creating(rt, bundle):
+    b = bundle("/bin/probe", "sleep", "100")
+    b.save()
+    ids = [rt.session.next_name() for _ in range(6)]
+    rt.created.extend(ids)
+    procs = [rt.spawn("create", "--bundle", b.path, i) for i in ids]
+    seen = set()
+    while any(p.proc.poll() is None for p in procs):
+        r = rt.cmd("list", "--format", "json")
+        assert r.rc == 0, r
+        for c in json.loads(r.out) or []:
+            assert c["status"] in ("creating", "created"), c
+            seen.add(c["id"])
+    assert all(p.wait() == 0 for p in procs), [p.err for p in procs]
+    assert sorted(rt.list_ids()) == sorted(ids)
+
+
+def test_new_session_keyring(rt, bundle, session):
+    import subprocess
+    host = subprocess.run([str(session.probe), "keyring"], stdout=subprocess.PIPE).stdout
+    b = bundle("/bin/probe", "keyring")
+    r = rt.run(b)
+    assert r.rc == 0, r
+    assert r.out.strip() != host.decode().strip()
+    r = rt.run(b, None, "--no-new-keyring")
+    assert r.rc == 0, r
+    assert r.out.strip() == host.decode().strip()
+
+
+def test_debug_and_log_format_text(rt, bundle, workdir):
+    b = bundle("/bin/probe", "exit", "0")
+    b.save()
+    cid = rt.session.next_name()
+    rt.created.append(cid)
+    r = rt.cmd("run", "--bundle", b.path, cid,
+               global_args=("--debug", "--log", workdir / "log.txt", "--log-format", "text"))
+    assert r.rc == 0, r

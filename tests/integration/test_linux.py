@@ -171,21 +171,21 @@ def _root_propagation(rt, b, host_mount, value):
 
 
 def test_rootfs_propagation_slave(rt, bundle, host_mount):
-    sees, optional = _root_propagation(rt, bundle(), host_mount, "rslave")
+    sees, optional = _root_propagation(rt, bundle(), host_mount, "slave")
     assert sees
     assert any(f.startswith("master:") for f in optional), optional
 
 
 @pytest.mark.moat_only  # runc 1.1 ignores it (runc#1755, fixed in 1.2)
 def test_rootfs_propagation_private(rt, bundle, host_mount):
-    sees, optional = _root_propagation(rt, bundle(), host_mount, "rprivate")
+    sees, optional = _root_propagation(rt, bundle(), host_mount, "private")
     assert not sees, optional
     assert optional == []
 
 
 @pytest.mark.moat_only  # runc 1.1 ignores it (runc#1755, fixed in 1.2)
 def test_rootfs_propagation_shared(rt, bundle, host_mount):
-    sees, optional = _root_propagation(rt, bundle(), host_mount, "rshared")
+    sees, optional = _root_propagation(rt, bundle(), host_mount, "shared")
     assert sees
     assert any(f.startswith("shared:") for f in optional), optional
 

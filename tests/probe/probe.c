@@ -21,6 +21,7 @@
  *   probe exe-hold PID [SECS]  hold /proc/PID/exe (O_PATH), reopen it for
  *                              writing once PID exited (CVE-2019-5736)
  *   probe clock                CLOCK_MONOTONIC and CLOCK_BOOTTIME in seconds
+ *   probe keyring              serial of the session keyring
  *   probe readlink PATH
  *
  * Actions print "ok" (exit 0) or the errno name, e.g. "EACCES" (exit 1).
@@ -41,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/utsname.h>
@@ -681,6 +683,17 @@ static int cmd_exe_hold(const char *pid, const char *secs)
 	return 0;
 }
 
+/* The serial of the session keyring (KEYCTL_GET_KEYRING_ID, no create). */
+static int cmd_keyring(void)
+{
+	long id = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0);
+
+	if (id < 0)
+		return report_errno(0);
+	printf("%ld\n", id);
+	return 0;
+}
+
 static double clock_secs(clockid_t id)
 {
 	struct timespec ts;
@@ -711,7 +724,7 @@ static int cmd_readlink(const char *path)
 static int usage(void)
 {
 	fputs("usage: probe report|fds|write|open|mknod|stat|mounts|sleep|signals|exit|"
-	      "fdwrite|exe|exe-hold|clock|readlink ...\n",
+	      "fdwrite|exe|exe-hold|keyring|clock|readlink ...\n",
 	      stderr);
 	return 2;
 }
@@ -751,6 +764,8 @@ static int dispatch(int argc, char **argv)
 		return cmd_exe(argv[2]);
 	if (strcmp(verb, "exe-hold") == 0 && argc >= 3)
 		return cmd_exe_hold(argv[2], argc >= 4 ? argv[3] : NULL);
+	if (strcmp(verb, "keyring") == 0)
+		return cmd_keyring();
 	if (strcmp(verb, "clock") == 0)
 		return cmd_clock();
 	if (strcmp(verb, "readlink") == 0 && argc == 3)

@@ -49,6 +49,8 @@ struct container {
 	int host_root;  /* O_PATH fd of the host's root for createContainer/startContainer hooks */
 	int pty_slave;  /* process.terminal */
 	char exe[4096]; /* process.args[0] resolved in the container's PATH */
+	dev_t self_dev; /* the runtime's own binary, which the container must */
+	ino_t self_ino; /* never execute (CVE-2019-5736) */
 };
 
 /* Build the OCI state JSON for hooks (status as given). */
@@ -69,6 +71,7 @@ int rootfs_pivot(struct container *c, struct moat_err *err);
 int rootfs_apply_propagation(struct container *c, struct moat_err *err);
 int rootfs_make_readonly(struct moat_err *err);
 int process_resolve_exe(struct container *c, struct moat_err *err);
+int process_check_exe(const struct container *c, struct moat_err *err);
 int process_prepare_early(struct container *c, struct moat_err *err);
 int process_finalize(struct container *c, struct moat_err *err);
 /* Install the seccomp filter (handing a NOTIFY listener to the runtime). */

@@ -351,6 +351,13 @@ static int container_create(struct container *c, struct moat_err *err)
 		goto fail;
 	}
 	now_rfc3339(created, sizeof(created));
+	struct stat self;
+	if (stat("/proc/self/exe", &self) < 0) {
+		r = moat_err_set(err, errno, "stat /proc/self/exe");
+		goto fail;
+	}
+	c->self_dev = self.st_dev;
+	c->self_ino = self.st_ino;
 	c->created = NULL;
 
 	if (c->opts->console_socket) {

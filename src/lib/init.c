@@ -246,6 +246,7 @@ void init_main(struct container *c)
 	}
 
 	STEP(run_container_hooks(c, MOAT_HOOK_START_CONTAINER, "created", &err));
+	STEP(process_check_exe(c, &err)); /* again: the rootfs may have changed since create */
 	STEP(process_finalize(c, &err));
 
 	execve(c->exe, spec->process.args, spec->process.env);

@@ -48,6 +48,30 @@ static bool is_executable_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
 }
 
+/*
+ * The init is a copy of the runtime, so /proc/self/exe (or /proc/1/exe) in
+ * the container names the runtime's binary on the host. Executing it would
+ * hand the container a dumpable process running that file, whose
+ * /proc/PID/exe another container process could reopen for writing once it
+ * exits (CVE-2019-5736). moat never needs to run itself in a container, so
+ * it refuses to, by identity (device and inode), whatever the path.
+ */
+static int refuse_runtime_binary(const struct container *c, const char *path, struct moat_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0 && st.st_dev == c->self_dev && st.st_ino == c->self_ino)
+		return moat_err_setx(err, EPERM,
+				     "exec \"%s\": refusing to run the runtime's own binary in the container "
+				     "(CVE-2019-5736)", path);
+	return 0;
+}
+
+int process_check_exe(const struct container *c, struct moat_err *err)
+{
+	return refuse_runtime_binary(c, c->exe, err);
+}
+
 /* args[0] looked up in the container's PATH, as execvp would, but done at
  * create time so a missing binary fails `create`, not `start`. */
 int process_resolve_exe(struct container *c, struct moat_err *err)
@@ -59,7 +83,7 @@ int process_resolve_exe(struct container *c, struct moat_err *err)
 			return moat_err_setx(err, ENAMETOOLONG, "process.args[0]: too long");
 		if (access(c->exe, F_OK) < 0)
 			return moat_err_set(err, errno, "exec \"%s\"", name);
-		return 0;
+		return refuse_runtime_binary(c, c->exe, err);
 	}
 	const char *path = env_get(c->spec->process.env, "PATH");
 	if (!path)
@@ -68,7 +92,7 @@ int process_resolve_exe(struct container *c, struct moat_err *err)
 		const char *end = strchrnul(p, ':');
 		int n = snprintf(c->exe, sizeof(c->exe), "%.*s/%s", (int)(end - p), p, name);
 		if (n > 0 && n < (int)sizeof(c->exe) && end > p && is_executable_file(c->exe))
-			return 0;
+			return refuse_runtime_binary(c, c->exe, err);
 		p = *end ? end + 1 : end;
 	}
 	c->exe[0] = '\0';

@@ -71,3 +71,49 @@ void moat_list_free(struct moat_list_entry *l, size_t n);
 void moat_spec_default(struct moat_buf *out, bool rootless);
 /* `moat features`: the OCI features JSON. */
 void moat_features(struct moat_buf *out);
+
+/* ---- the cgroup verbs (src/lib/ops_cgroup.c) ---- */
+
+struct moat_update_flag {
+	const char *name;  /* runc's flag without dashes: "memory", "cpu-quota", "pids-limit", ... */
+	const char *value; /* as given: "64m", "-1", "0-3" */
+};
+
+struct moat_update_opts {
+	/* runc's --resources: a LinuxResources JSON object; when set, flags are
+	 * ignored (as in runc). resources_name names it in errors ("-", a path). */
+	const char *resources_json;
+	size_t resources_len;
+	const char *resources_name;
+	const struct moat_update_flag *flags;
+	size_t n_flags;
+};
+
+/* Change the resources of a created, running or paused container.  Only
+ * what is given changes; as in runc, a 0 memory limit/reservation, pids
+ * limit or blkio weight means "unchanged", and device rules stay those of
+ * create.  Errors name the field ("linux.resources.memory.limit: ..."). */
+int moat_update(struct moat_ctx *ctx, const char *id, const struct moat_update_opts *o,
+		struct moat_err *err);
+/* Freeze every process of a created or running container (its status
+ * becomes "paused"), and thaw a paused one.  The status comes from the
+ * cgroup freezer itself. */
+int moat_pause(struct moat_ctx *ctx, const char *id, struct moat_err *err);
+int moat_resume(struct moat_ctx *ctx, const char *id, struct moat_err *err);
+/* The pids of every process in the container's cgroup (and cgroups below
+ * it), ascending; malloc'd, the caller frees. */
+int moat_ps(struct moat_ctx *ctx, const char *id, pid_t **ret, size_t *ret_n, struct moat_err *err);
+
+struct moat_events_opts {
+	bool stats_only;              /* one stats event, then return (events --stats) */
+	unsigned long long interval_ms; /* otherwise: a stats event every interval */
+	/* Called with each event, one JSON object without newline: runc's
+	 * {"type":"stats","id":ID,"data":{...}} or {"type":"oom","id":ID}.
+	 * Returns 0, or -errno to stop. */
+	int (*emit)(const char *json, void *arg);
+	void *arg;
+};
+/* runc's events: with stats_only one stats event; otherwise stats every
+ * interval and an oom event per OOM kill, until the container's init exits. */
+int moat_events(struct moat_ctx *ctx, const char *id, const struct moat_events_opts *o,
+		struct moat_err *err);

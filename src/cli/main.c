@@ -22,11 +22,11 @@ static const struct verb verbs[] = {
 	{ "spec", "write a config.json for a bundle", cmd_spec },
 	{ "features", "print the OCI features moat supports", cmd_features },
 	{ "exec", "(not yet) run a process in a container", cmd_not_yet },
-	{ "ps", "(not yet) list a container's processes", cmd_not_yet },
-	{ "pause", "(not yet) freeze a container", cmd_not_yet },
-	{ "resume", "(not yet) thaw a container", cmd_not_yet },
-	{ "update", "(not yet) change a container's resources", cmd_not_yet },
-	{ "events", "(not yet) print a container's events and stats", cmd_not_yet },
+	{ "ps", "list a container's processes", cmd_ps },
+	{ "pause", "freeze every process of a container", cmd_pause },
+	{ "resume", "thaw a paused container", cmd_resume },
+	{ "update", "change a container's resources", cmd_update },
+	{ "events", "print a container's stats and OOM events", cmd_events },
 };
 
 static struct cli *the_cli;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "sys/sys.h"
 
 static const char *const status_names[] = {
@@ -240,6 +241,27 @@ int state_write(int dirfd, const struct moat_state *st, struct moat_err *err)
 	return 0;
 }
 
+/*
+ * Paused is what the cgroup freezer says, not a marker file: the status stays
+ * right when the cgroup is frozen or thawed by someone else (a kill --all in
+ * progress, an orchestrator), as runc's does.  Only asked for a live init:
+ * parsing the saved handle and one small read.  A created container can be
+ * paused too (runc allows it); it shows "paused" until resumed.
+ */
+static bool cgroup_frozen(const char *saved)
+{
+	struct moat_cgroup *cg;
+	struct moat_err ignored;
+	bool frozen = false;
+
+	if (!saved || moat_cgroup_open(saved, &cg, &ignored) < 0)
+		return false;
+	if (moat_cgroup_is_frozen(cg, &frozen, &ignored) < 0)
+		frozen = false;
+	moat_cgroup_free(cg);
+	return frozen;
+}
+
 int state_read(int dirfd, const char *id, struct moat_arena *a, struct moat_state *ret,
 	       struct moat_err *err)
 {
@@ -267,10 +289,10 @@ int state_read(int dirfd, const char *id, struct moat_arena *a, struct moat_stat
 		ret->status = MOAT_STATUS_STOPPED;
 		return 0;
 	}
-	if (faccessat(dirfd, "start.sock", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-		ret->status = MOAT_STATUS_CREATED;
-	else if (faccessat(dirfd, "paused", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+	if (cgroup_frozen(ret->cgroup))
 		ret->status = MOAT_STATUS_PAUSED;
+	else if (faccessat(dirfd, "start.sock", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		ret->status = MOAT_STATUS_CREATED;
 	else
 		ret->status = MOAT_STATUS_RUNNING;
 	return 0;

@@ -61,7 +61,9 @@ static void test_container_defaults(void)
 	CHECK(run(&rules, 'c', 136, 7, R | W) == 1, "a pts allowed");
 	CHECK(run(&rules, 'c', 10, 229, R | W) == 1, "a linux.devices entry allowed");
 	CHECK(run(&rules, 'b', 8, 0, R) == 0, "block device read denied");
-	CHECK(run(&rules, 'b', 8, 0, M) == 1, "block device mknod allowed (runc's default)");
+	CHECK(run(&rules, 'b', 8, 0, M) == 0, "block device mknod denied (runc allows it, moat not)");
+	CHECK(run(&rules, 'c', 10, 200, M) == 1 && run(&rules, 'c', 10, 200, R) == 0,
+	      "char device mknod allowed, its open not");
 	CHECK(run(&rules, 'c', 4, 1, W) == 0, "a tty char device write denied");
 
 	/* the spec's example, then a hole and a narrowing */

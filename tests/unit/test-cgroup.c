@@ -352,11 +352,13 @@ static void test_devices(void)
 
 	moat_resources_parse_json(j, strlen(j), &arena, &res, &err);
 	cg_dev_rules_build(res, devs, 2, &arena, &rules);
-	CHECK(rules.n == 1 + 2 + 10 + 1, "deny-all + 2 config rules + 10 defaults + 1 device (%zu)",
+	CHECK(rules.n == 1 + 2 + 9 + 1, "deny-all + 2 config rules + 9 defaults + 1 device (%zu)",
 	      rules.n);
 	CHECK_STR(cg_dev_rule_v1(&rules.r[0], buf, sizeof(buf)), "a", "first a deny-all");
 	CHECK_STR(cg_dev_rule_v1(&rules.r[2], buf, sizeof(buf)), "b 8:* r", "wildcard minor");
 	CHECK_STR(cg_dev_rule_v1(&rules.r[3], buf, sizeof(buf)), "c *:* m", "mknod of any char");
+	CHECK_STR(cg_dev_rule_v1(&rules.r[4], buf, sizeof(buf)), "c 1:3 rwm",
+		  "no \"b *:* m\" default (runc has one)");
 	CHECK_STR(cg_dev_rule_v1(&rules.r[rules.n - 1], buf, sizeof(buf)), "c 10:229 rwm",
 		  "linux.devices last, fifos skipped");
 }

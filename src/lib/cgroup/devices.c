@@ -9,12 +9,20 @@
 
 #include "cgroup/internal.h"
 
-/* What every container may use whatever its config says: runc's list, so
- * images that work under runc work here. mknod is allowed for all devices
- * (whether mknod succeeds is CAP_MKNOD's business; opening is what counts). */
+/*
+ * What every container may use whatever its config says: runc's list, so
+ * images that work under runc work here, with one exception.  runc also
+ * allows mknod of any block device ("b *:* m"); moat does not.  A block node
+ * is a handle on a host disk: with CAP_MKNOD a container could make one in a
+ * volume a privileged host process later opens, or in a directory shared with
+ * another container whose rules allow the open.  Nothing an image needs at
+ * run time makes block nodes, and a config that needs one says so
+ * (linux.devices, or a linux.resources.devices rule).  mknod of char devices
+ * stays allowed ("c *:* m", what package installs making /dev/null-like
+ * nodes rely on); opening one still needs its own rule below.
+ */
 static const struct moat_dev_rule default_rules[] = {
     {.allow = true, .type = 'c', .major = -1, .minor = -1, .access = MOAT_DEV_MKNOD},
-    {.allow = true, .type = 'b', .major = -1, .minor = -1, .access = MOAT_DEV_MKNOD},
     {.allow = true, .type = 'c', .major = 1, .minor = 3, .access = MOAT_DEV_ALL},    /* null */
     {.allow = true, .type = 'c', .major = 1, .minor = 8, .access = MOAT_DEV_ALL},    /* random */
     {.allow = true, .type = 'c', .major = 1, .minor = 7, .access = MOAT_DEV_ALL},    /* full */

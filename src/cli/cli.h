@@ -16,10 +16,13 @@ struct cli {
 int cli_fail(struct cli *cli, const struct moat_err *err);
 /* A usage error for verb: one line, exit status 1. */
 int cli_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Parse a non-negative integer flag value. */
+/* Parse a non-negative integer flag value; -1 (error printed) if invalid. */
 int cli_parse_uint(const char *verb, const char *flag, const char *s, unsigned *ret);
-/* Require exactly one ID operand after options. */
+/* Require exactly one ID operand after options; -1 (error printed) if not. */
 int cli_one_id(const char *verb, int argc, char **argv, const char **ret_id);
+
+/* The whole command line: global flags, then a verb. Returns the exit status. */
+int moat_cli_main(int argc, char **argv);
 
 struct verb {
 	const char *name;

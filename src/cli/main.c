@@ -91,18 +91,24 @@ int cli_parse_uint(const char *verb, const char *flag, const char *s, unsigned *
 	char *end;
 	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
-	if (errno || !*s || *end || s[0] == '-' || v > 1U << 20)
-		return cli_usage_error(verb, "%s: invalid value \"%s\"", flag, s);
+	if (errno || !*s || *end || s[0] == '-' || v > 1U << 20) {
+		cli_usage_error(verb, "%s: invalid value \"%s\"", flag, s);
+		return -1;
+	}
 	*ret = (unsigned)v;
 	return 0;
 }
 
 int cli_one_id(const char *verb, int argc, char **argv, const char **ret_id)
 {
-	if (optind >= argc)
-		return cli_usage_error(verb, "container ID is required");
-	if (argc - optind > 1)
-		return cli_usage_error(verb, "unexpected argument \"%s\"", argv[optind + 1]);
+	if (optind >= argc) {
+		cli_usage_error(verb, "container ID is required");
+		return -1;
+	}
+	if (argc - optind > 1) {
+		cli_usage_error(verb, "unexpected argument \"%s\"", argv[optind + 1]);
+		return -1;
+	}
 	*ret_id = argv[optind];
 	return 0;
 }
@@ -152,7 +158,7 @@ static int take_value(int argc, char **argv, int *i, const char *name, const cha
 	return 1;
 }
 
-int main(int argc, char **argv)
+int moat_cli_main(int argc, char **argv)
 {
 	struct cli cli = { .ctx = { .root = "/run/moat", .warn = cli_warn } };
 	const char *v;
@@ -204,7 +210,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++) {
 		if (strcmp(argv[i], verbs[k].name) == 0) {
-			optind = 1;
+			optind = 0; /* 0, not 1: glibc then also resets its internal scan state */
 			opterr = 0;
 			return verbs[k].run(&cli, argc - i, argv + i);
 		}

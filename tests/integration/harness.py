@@ -146,9 +146,14 @@ class Session:
         if os.path.exists(PROBE_BIN):
             shutil.copy2(PROBE_BIN, shared / "probe")
             self.probe = shared / "probe"
+        # A private copy of the runtime: a rebuild during the run (ninja
+        # rewrites build/moat) must not make exec fail or mix two versions.
+        self.runtime_bin = shared / os.path.basename(MOAT_BIN)
+        shutil.copy2(MOAT_BIN, self.runtime_bin)
         self.applets = subprocess.run([BUSYBOX, "--list"], stdout=subprocess.PIPE,
                                       check=True).stdout.decode().split()
-        self.exe_ids = {_ident(self.busybox)}
+        # a process running any of these after a test is a leftover
+        self.exe_ids = {_ident(self.busybox), _ident(self.runtime_bin)}
         if self.probe:
             self.exe_ids.add(_ident(self.probe))
 
@@ -242,7 +247,7 @@ class Runtime:
         self.session = session
         self.workdir = Path(workdir)
         self.root = Path(root)
-        self.bin = MOAT_BIN
+        self.bin = str(session.runtime_bin)
         self.ncalls = 0
         self.created = []  # ids ever created/run in this root
         self.pids = set()  # container init pids seen
@@ -288,6 +293,12 @@ class Runtime:
         bg = Background(argv, p, outp, errp)
         self.bgs.append(bg)
         return bg
+
+    def state_entries(self):
+        """Entries of --root that are not the runtime's own dot-files."""
+        if not self.root.exists():
+            return []
+        return sorted(e for e in os.listdir(self.root) if not e.startswith("."))
 
     def assert_gone(self, cid):
         """Nothing of container cid is left: no state entry, not listed,
@@ -475,6 +486,11 @@ def processes_of(session, extra_pids=()):
         if hit:
             found.append(int(d))
     return found
+
+
+def pid_alive(pid):
+    """pid exists and is not a zombie (this host's PID 1 reaps slowly)."""
+    return _alive_not_zombie(pid)
 
 
 def _alive_not_zombie(pid):

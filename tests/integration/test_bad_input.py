@@ -14,7 +14,7 @@ def create_fails(rt, b, *words):
     r = rt.create(b)
     assert_error(r, *words)
     rt.assert_gone(r.id)
-    assert os.listdir(rt.root) == []
+    assert rt.state_entries() == []
     return r
 
 
@@ -82,14 +82,14 @@ def test_invalid_json(rt, bundle):
     (b.path / "config.json").write_text('{"ociVersion": "1.0.2", "process": ')
     r = rt.cmd("create", "--bundle", b.path, "x" + rt.session.tag)
     assert_error(r, "config.json")
-    assert os.listdir(rt.root) == []
+    assert rt.state_entries() == []
 
 
 def test_missing_config(rt, bundle):
     b = bundle()
     r = rt.cmd("create", "--bundle", b.path, "x" + rt.session.tag)
     assert_error(r, "config.json")
-    assert os.listdir(rt.root) == []
+    assert rt.state_entries() == []
 
 
 def test_missing_rootfs(rt, bundle):
@@ -187,7 +187,7 @@ def test_error_message_single_line_for_each_failure(rt, bundle):
     assert r.rc == 1
     if IS_MOAT:
         assert len(r.err_lines) == 1 and "process.args" in r.err, r
-    assert os.listdir(rt.root) == []
+    assert rt.state_entries() == []
 
 
 def test_start_after_failed_create(rt, bundle):
@@ -205,4 +205,4 @@ def test_config_not_object(rt, bundle):
     (b.path / "config.json").write_text(json.dumps([1, 2, 3]))
     r = rt.cmd("create", "--bundle", b.path, "x" + rt.session.tag)
     assert_error(r)
-    assert os.listdir(rt.root) == []
+    assert rt.state_entries() == []

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from harness import IS_MOAT, assert_error, wait_until
+from harness import IS_MOAT, assert_error, pid_alive, wait_until
 
 
 def test_run_is_pid1_with_own_hostname(rt, bundle):
@@ -68,8 +68,7 @@ def test_kill_created_container(rt, bundle):
     r = rt.kill(cid, "KILL")
     assert r.rc == 0, r
     rt.wait_status(cid, "stopped")
-    assert wait_until(lambda: not os.path.exists("/proc/%d" % pid) or
-                      open("/proc/%d/stat" % pid).read().split(")")[-1].split()[0] == "Z")
+    assert wait_until(lambda: not pid_alive(pid))
     assert not (b.rootfs / "tmp" / "marker").exists()
     assert rt.delete(cid).rc == 0
     rt.assert_gone(cid)
@@ -82,7 +81,7 @@ def test_delete_force_running(rt, bundle):
     r = rt.delete(cid, force=True)
     assert r.rc == 0, r
     rt.assert_gone(cid)
-    assert wait_until(lambda: not os.path.exists("/proc/%d" % pid))
+    assert wait_until(lambda: not pid_alive(pid))
 
 
 def test_delete_force_created(rt, bundle):
@@ -290,7 +289,7 @@ def test_invalid_ids_rejected(rt, bundle, bad):
     b = bundle("/bin/probe", "sleep", "100")
     r = rt.create(b, bad) if bad else rt.cmd("create", "--bundle", b.path, "")
     assert_error(r)
-    assert os.listdir(rt.root) == []
+    assert rt.state_entries() == []
     rt.assert_no_container_left()
     assert not os.path.exists(os.path.join(rt.root, "..", "escape"))
 
@@ -300,7 +299,7 @@ def test_id_charset_is_limited(rt, bundle):
     # [A-Za-z0-9_.-] only: runc also accepts "+".
     r = rt.create(bundle("/bin/probe", "sleep", "100"), "a+b")
     assert_error(r, "a+b")
-    assert os.listdir(rt.root) == []
+    assert rt.state_entries() == []
 
 
 def test_valid_id_characters(rt, bundle):
@@ -314,7 +313,7 @@ def test_valid_id_characters(rt, bundle):
 def test_missing_bundle(rt, workdir):
     r = rt.cmd("create", "--bundle", workdir / "nosuchbundle", "x" + rt.session.tag)
     assert_error(r)
-    assert os.listdir(rt.root) == []
+    assert rt.state_entries() == []
 
 
 @pytest.mark.moat_only

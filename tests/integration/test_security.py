@@ -218,7 +218,6 @@ def test_runtime_binary_not_writable_through_proc_self_exe(rt, bundle):
     finally:
         os.close(fd)
     after = json.loads(ra.outp.read_text().splitlines()[1])
-    print("CVE-TEST", ran_host_binary, held, after, os.readlink("/proc/%d/exe" % apid) if os.path.exists("/proc/%d" % apid) else None)
     assert not (ran_host_binary and held["open_path"] == "ok"), \
         "a container process holds the host runtime binary %s: %s %s" % (rt.bin, held, after)
     assert after.get("open_write") != "ok" or not ran_host_binary, (held, after)

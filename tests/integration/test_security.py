@@ -223,6 +223,46 @@ def test_runtime_binary_not_writable_through_proc_self_exe(rt, bundle):
     assert after.get("open_write") != "ok" or not ran_host_binary, (held, after)
 
 
+def test_created_init_not_reachable_from_its_user_namespace(rt, bundle):
+    """While a user-namespaced container is `created`, its init is the
+    runtime (moat) or a runtime copy (runc). Root of another container in
+    that user namespace has every capability there, CAP_SYS_PTRACE too, so
+    only non-dumpability (or a sealed copy) keeps /proc/1/exe from it."""
+    a = bundle("/bin/probe", "sleep", "100")
+    a.set_namespace("user")
+    a.linux["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    a.linux["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    aid = rt.create_ok(a)
+    apid = rt.state(aid)["pid"]
+    b = bundle("/bin/probe", "exe", "1")
+    b.set_namespace("user", "/proc/%d/ns/user" % apid)
+    # runc wants the mappings repeated when joining; they describe that ns
+    b.linux["uidMappings"] = a.linux["uidMappings"]
+    b.linux["gidMappings"] = a.linux["gidMappings"]
+    b.set_namespace("pid", "/proc/%d/ns/pid" % apid)
+    b.config["mounts"] = [m for m in b.config["mounts"]
+                          if m["destination"] in ("/proc", "/dev")]
+    b.linux["maskedPaths"] = []
+    b.linux["readonlyPaths"] = []
+    allcaps = ["CAP_SYS_PTRACE", "CAP_SYS_ADMIN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH",
+               "CAP_KILL", "CAP_SETUID", "CAP_SETGID", "CAP_CHOWN", "CAP_FOWNER"]
+    b.process["capabilities"] = {k: list(allcaps) for k in ("bounding", "effective",
+                                                             "permitted")}
+    rep = rt.probe(b, "exe", "1")
+    if rep["open_path"] == "ok":
+        assert "memfd" in (rep["readlink"] or ""), \
+            "the created init's binary is reachable: %s" % rep
+        assert rep.get("open_write") != "ok", rep
+    else:
+        assert rep["open_path"] in ("EACCES", "EPERM"), rep
+    assert rt.state(aid)["status"] == "created"
+    # control: once started, A's PID 1 is the (dumpable) probe, and the same
+    # attacker reaches it, so the refusal above was the init's protection
+    assert rt.start(aid).rc == 0
+    rep = rt.probe(b, "exe", "1")
+    assert rep["open_path"] == "ok" and rep["readlink"] == "/bin/probe", rep
+
+
 @pytest.mark.moat_only
 def test_created_init_is_the_runtime_and_not_reexecuted(rt, bundle):
     """moat never re-executes itself: the waiting init runs the moat binary

@@ -124,11 +124,20 @@ static int walk(int rootfd, const char *path, bool create, enum inroot_kind kind
 	return 0;
 }
 
+/* RESOLVE_BENEATH refuses absolute paths (EXDEV): give it "a/b" for "/a/b". */
+static const char *beneath_rel(const char *path)
+{
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
+}
+
 int inroot_check_escape(int rootfd, const char *path, struct moat_err *err)
 {
 	/* Fast path: RESOLVE_BENEATH fails with EXDEV only when a symlink is
 	 * absolute or climbs out; everything else needs no walk. */
-	int fd = sys_openat2(rootfd, path, O_PATH | O_CLOEXEC, 0, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+	int fd = sys_openat2(rootfd, beneath_rel(path), O_PATH | O_CLOEXEC, 0,
+			     RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 	if (fd >= 0) {
 		close(fd);
 		return 0;
@@ -155,10 +164,31 @@ static int mkpath_last(int parentfd, const char *name, enum inroot_kind kind)
 
 int inroot_mkpath(int rootfd, const char *path, enum inroot_kind kind, struct moat_err *err)
 {
-	/* Fast path: it exists and no symlink on the way leaves the root. */
-	int fd = sys_openat2(rootfd, path, O_PATH | O_CLOEXEC, 0, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
+	const uint64_t beneath = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+
+	/* Fast path 1: it exists, and no symlink on the way is absolute or
+	 * climbs out (RESOLVE_BENEATH fails with EXDEV on both). */
+	int fd = sys_openat2(rootfd, beneath_rel(path), O_PATH | O_CLOEXEC, 0, beneath);
 	if (fd >= 0)
 		return fd;
+	/* Fast path 2: only the last component is missing, under a parent
+	 * reached the same way (most mount destinations: /dev/pts, /sys/fs/cgroup/cpu). */
+	const char *slash = strrchr(path, '/');
+	if (fd == -ENOENT && slash && slash[1] && (size_t)(slash - path) < PATH_MAX) {
+		char parent[PATH_MAX];
+		memcpy(parent, path, (size_t)(slash - path));
+		parent[slash - path] = '\0';
+		int pfd = sys_openat2(rootfd, beneath_rel(parent), O_PATH | O_DIRECTORY | O_CLOEXEC,
+				      0, beneath);
+		if (pfd >= 0) {
+			int r = mkpath_last(pfd, slash + 1, kind);
+			if (r == 0)
+				fd = sys_openat2(pfd, slash + 1, O_PATH | O_CLOEXEC, 0, beneath);
+			close(pfd);
+			if (fd >= 0)
+				return fd;
+		}
+	}
 	int r = walk(rootfd, path, true, kind, &fd, err);
 	return r < 0 ? r : fd;
 }

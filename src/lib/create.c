@@ -350,6 +350,13 @@ static int container_create(struct container *c, struct moat_err *err)
 		moat_err_set(err, -r, "save config.json");
 		goto fail;
 	}
+	/* Claim the id now, before anything shared by id (the cgroup) exists:
+	 * a losing create of the same id must fail here, never reach the
+	 * winner's cgroup and tear it down in its own cleanup. The dir stays
+	 * locked and without a state file ("creating") until the end. */
+	if ((r = state_dir_publish(c->rootfd, c->tmpname, c->id, err)) < 0)
+		goto fail;
+	c->published = true;
 	now_rfc3339(created, sizeof(created));
 	struct stat self;
 	if (stat("/proc/self/exe", &self) < 0) {
@@ -475,9 +482,6 @@ static int container_create(struct container *c, struct moat_err *err)
 	moat_buf_free(&cgs);
 	if (r < 0)
 		goto fail;
-	if ((r = state_dir_publish(c->rootfd, c->tmpname, c->id, err)) < 0)
-		goto fail;
-	c->published = true;
 	if (c->opts->pid_file && (r = write_pid_file(c->opts->pid_file, pid, err)) < 0)
 		goto fail;
 	return 0;

@@ -8,9 +8,11 @@
  *   config.json  the config as created (delete runs poststop hooks from it)
  *   start.sock   the waiting init listens here until `start` (absent: started)
  *
- * The directory is made under a temporary name, locked with flock(), filled,
- * and renamed into place with RENAME_NOREPLACE: two moats creating one id
- * cannot both succeed, and a reader never sees a half-made container.
+ * The directory is made under a temporary name, locked with flock(), given
+ * the config, and renamed into place with RENAME_NOREPLACE before anything
+ * else is made: two moats creating one id cannot both succeed, and the loser
+ * never touches the winner's cgroup. Until the state file is written the
+ * container reads as "creating"; the creator holds the lock throughout.
  * Operations that change a container (start, kill, delete) hold the lock.
  * No fsync: an atomic rename suffices for state that dies with a reboot
  * (the default root is on tmpfs, /run).

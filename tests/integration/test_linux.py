@@ -157,7 +157,7 @@ def _root_propagation(rt, b, host_mount, value):
     subprocess.run(["mount", "--make-shared", str(b.rootfs)], check=True)
     (b.rootfs / "mnt").mkdir()
     b.config["root"]["readonly"] = False
-    b.config["rootfsPropagation"] = value
+    b.linux["rootfsPropagation"] = value  # runtime-spec: linux.rootfsPropagation
     b.set_args("/bin/sh", "-c", "echo ready; while [ ! -e /go ]; do sleep 0.02; done; "
                "ls /mnt; awk '$5 == \"/\"' /proc/self/mountinfo")
     bg = rt.run_bg(b)

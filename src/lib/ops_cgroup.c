@@ -346,13 +346,30 @@ static long long now_ms(void)
 }
 
 /* Stats every interval and an oom event per OOM kill, until the init exits. */
+/* The next poll timeout in ms: until the next stats tick, or sooner when an
+ * OOM notification still waits for its kill to be counted. */
+static int poll_timeout(long long next, long long recheck_until)
+{
+	long long now = now_ms(), wait = next - now;
+
+	if (recheck_until && wait > 20)
+		wait = 20;
+	return wait < 0 ? 0 : (int)(wait > 60000 ? 60000 : wait);
+}
+
+/*
+ * Stats every interval and an oom event per OOM kill, until the init exits.
+ * The v1 notification comes when the memory cgroup hits OOM, before the
+ * victim is chosen and counted: when the count has not grown yet, it is
+ * read again every 20 ms for up to a second.
+ */
 static int events_loop(const struct moat_events_opts *o, const char *id, struct moat_cgroup *cg,
 		       int pidfd, struct moat_err *err)
 {
-	uint64_t kills = 0;
+	uint64_t kills = 0, before;
+	long long next = now_ms() + (long long)o->interval_ms, recheck_until = 0;
 	int extra, r = 0;
 	int nfd = oom_notifier(cg, &extra);
-	long long next = now_ms() + (long long)o->interval_ms;
 
 	/* the count so far: only later kills are events */
 	struct moat_arena a = {0};
@@ -365,19 +382,25 @@ static int events_loop(const struct moat_events_opts *o, const char *id, struct 
 	for (;;) {
 		struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN},
 				      {.fd = nfd, .events = POLLIN}};
-		long long wait = next - now_ms();
-		int n =
-		    poll(p, nfd >= 0 ? 2 : 1, wait < 0 ? 0 : (int)(wait > 60000 ? 60000 : wait));
+		int n = poll(p, nfd >= 0 ? 2 : 1, poll_timeout(next, recheck_until));
 		if (n < 0 && errno != EINTR) {
 			r = moat_err_set(err, errno, "events: poll");
 			break;
 		}
-		if (n > 0 && nfd >= 0 && (p[1].revents & POLLIN)) {
+		bool notified = n > 0 && nfd >= 0 && (p[1].revents & POLLIN);
+		if (notified) {
 			char buf[4096];
 			while (read(nfd, buf, sizeof(buf)) > 0)
 				;
+		}
+		if (notified || recheck_until) {
+			before = kills;
 			if ((r = emit_stats(o, id, cg, &kills, false, err)) < 0)
 				break;
+			if (kills != before || (!notified && now_ms() >= recheck_until))
+				recheck_until = 0;
+			else if (notified)
+				recheck_until = now_ms() + 1000;
 		}
 		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP))) {
 			/* an OOM kill of the init itself is reported before leaving */

@@ -289,6 +289,26 @@ def test_pause_stopped_container_fails(rt, bundle):
     assert rt.delete(cid).rc == 0
 
 
+@pytest.mark.xfail(not V2, strict=False,
+                   reason="cgroup v1: a frozen task dies of SIGKILL only once thawed; "
+                          "kill/delete in src/lib/ops.c must thaw after SIGKILL, as runc does")
+def test_kill_and_delete_paused_container(rt, bundle):
+    cid, _pid, cg, _ = start_detached(rt, sh_bundle(bundle, "sleep 60 & sleep 60 & wait"))
+    try:
+        assert rt.cmd("pause", cid).rc == 0
+        assert rt.kill(cid, "KILL").rc == 0
+        assert wait_until(lambda: (rt.state(cid) or {}).get("status") == "stopped", timeout=3)
+    finally:
+        rt.cmd("resume", cid)
+    cid, _pid, cg, _ = start_detached(rt, sh_bundle(bundle, "sleep 60"))
+    assert rt.cmd("pause", cid).rc == 0
+    t = time.monotonic()
+    r = rt.delete(cid, force=True)
+    if r.rc != 0:
+        rt.cmd("resume", cid)
+    assert r.rc == 0 and time.monotonic() - t < 3, r
+
+
 # ---- devices -----------------------------------------------------------------
 
 @pytest.fixture
@@ -378,13 +398,21 @@ def test_events_stream_until_stop(rt, bundle):
     assert lines and all(json.loads(l)["type"] == "stats" for l in lines), lines
 
 
-def test_events_reports_oom(rt, bundle):
-    script = "sleep 0.5; dd if=/dev/zero of=/dev/null bs=200M count=1; sleep 60"
+def test_events_reports_oom(rt, bundle, workdir):
+    shared = workdir / "shared"
+    shared.mkdir()
+    # the allocation waits for the host's go: events must be watching first
+    script = ("while [ ! -e /shared/go ]; do usleep 10000; done; "
+              "dd if=/dev/zero of=/dev/null bs=200M count=1; sleep 60")
     b = sh_bundle(bundle, script, {"memory": {"limit": 32 * MiB, "swap": 32 * MiB}})
+    b.add_mount("/shared", "bind", shared, ["rbind"])
     cid, _pid, _cg, _ = start_detached(rt, b)
-    bg = rt.spawn("events", "--interval", "10s", cid)
+    bg = rt.spawn("events", "--interval", "200ms", cid)
+    bg.wait_output(lambda t: '"stats"' in t)
+    (shared / "go").write_text("")
     text = bg.wait_output(lambda t: '"oom"' in t)
-    assert json.loads(text.splitlines()[0]) == {"type": "oom", "id": cid}
+    ooms = [json.loads(l) for l in text.splitlines() if '"oom"' in l]
+    assert ooms == [{"type": "oom", "id": cid}], text
     stop(rt, cid)
     assert bg.wait(timeout=10) == 0, bg.err
 

@@ -3,7 +3,6 @@ line on stderr naming where and why (moat), and nothing left behind: no
 state entry, mount or process."""
 
 import json
-import os
 
 import pytest
 

@@ -2,7 +2,6 @@
 rootfsPropagation, sysctl, personality."""
 
 import json
-import os
 import subprocess
 
 import pytest

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from harness import IS_MOAT, assert_error, wait_until
+from harness import assert_error
 
 NS_FILES = {"pid": "pid", "network": "net", "ipc": "ipc", "uts": "uts", "mount": "mnt",
             "cgroup": "cgroup", "user": "user", "time": "time"}

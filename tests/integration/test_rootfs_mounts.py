@@ -1,6 +1,7 @@
 """root.path/readonly, hostname, domainname, and mounts of every kind with
 their options, propagation, order and destination creation."""
 
+import json
 import os
 import subprocess
 
@@ -130,7 +131,6 @@ def test_bind_ro_nosuid_nodev_noexec(rt, bundle, hostdir):
     assert lines[0] == "EROFS", r
     assert lines[1] == "EACCES", r  # nodev
     assert lines[2] == "exec=126", r  # noexec
-    import json
     m = mount_at(json.loads(lines[3]), "/data")
     assert {"ro", "nosuid", "nodev", "noexec", "noatime"} <= opts(m), m
     assert not (hostdir / "x").exists()
@@ -196,7 +196,6 @@ def test_tmpfs_options(rt, bundle):
                                          "uid=1000", "gid=29"])
     r = rt.run(b)
     assert r.rc == 0, r
-    import json
     st_line, mounts_line = r.out.splitlines()
     st = json.loads(st_line)
     assert st["mode"] == 0o1750 and st["uid"] == 1000 and st["gid"] == 29
@@ -270,7 +269,6 @@ def test_mount_destination_created(rt, bundle, hostdir):
     b.add_mount("/new/deep/bind", "bind", hostdir, ["rbind"])
     r = rt.run(b)
     assert r.rc == 0, r
-    import json
     mounts = json.loads(r.out.splitlines()[0])
     assert mount_at(mounts, "/new/deep/dir")["fstype"] == "tmpfs"
     assert r.out.splitlines()[1] == "from host"
@@ -310,7 +308,6 @@ def test_mount_relative_bind_source(rt, bundle):
 def test_proc_mounted_twice_option_ro(rt, bundle):
     b = bundle("/bin/sh", "-c", "probe mounts")
     b.add_mount("/proc2", "proc", "proc", ["ro", "nosuid", "nodev", "noexec"])
-    import json
     r = rt.run(b)
     m = mount_at(json.loads(r.out), "/proc2")
     assert m["fstype"] == "proc" and {"ro", "nosuid", "nodev", "noexec"} <= opts(m), m

@@ -241,10 +241,13 @@ def test_proc_is_the_containers(rt, bundle):
 
 
 def test_mqueue_works(rt, bundle):
-    b = bundle("/bin/sh", "-c", "ls -d /dev/mqueue && probe write /dev/mqueue/q x; echo $?")
+    """A queue created in the container shows up in its /dev/mqueue, and a
+    fresh container (new ipc namespace) does not see it."""
+    b = bundle("/bin/sh", "-c", "probe mq /q1 && ls /dev/mqueue")
     r = rt.run(b)
-    # mqueue files cannot be created with open(2); the mount must exist though
-    assert r.out.startswith("/dev/mqueue\n"), r
+    assert r.rc == 0 and r.out.split() == ["ok", "q1"], r
+    r = rt.run(bundle("/bin/ls", "/dev/mqueue"))
+    assert r.rc == 0 and r.out.split() == [], r
 
 
 def test_cgroup_mount(rt, bundle):

@@ -22,6 +22,7 @@
  *                              writing once PID exited (CVE-2019-5736)
  *   probe clock                CLOCK_MONOTONIC and CLOCK_BOOTTIME in seconds
  *   probe keyring              serial of the session keyring
+ *   probe mq /NAME             create a POSIX message queue
  *   probe readlink PATH
  *
  * Actions print "ok" (exit 0) or the errno name, e.g. "EACCES" (exit 1).
@@ -33,6 +34,7 @@
 #include <grp.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <mqueue.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -683,6 +685,17 @@ static int cmd_exe_hold(const char *pid, const char *secs)
 	return 0;
 }
 
+/* Create a POSIX message queue (it shows up in an mqueue mount). */
+static int cmd_mq(const char *name)
+{
+	mqd_t q = mq_open(name, O_CREAT | O_RDWR | O_CLOEXEC, 0600, NULL);
+
+	if (q == (mqd_t)-1)
+		return report_errno(0);
+	mq_close(q);
+	return report_errno(1);
+}
+
 /* The serial of the session keyring (KEYCTL_GET_KEYRING_ID, no create). */
 static int cmd_keyring(void)
 {
@@ -724,7 +737,7 @@ static int cmd_readlink(const char *path)
 static int usage(void)
 {
 	fputs("usage: probe report|fds|write|open|mknod|stat|mounts|sleep|signals|exit|"
-	      "fdwrite|exe|exe-hold|keyring|clock|readlink ...\n",
+	      "fdwrite|exe|exe-hold|keyring|mq|clock|readlink ...\n",
 	      stderr);
 	return 2;
 }
@@ -764,6 +777,8 @@ static int dispatch(int argc, char **argv)
 		return cmd_exe(argv[2]);
 	if (strcmp(verb, "exe-hold") == 0 && argc >= 3)
 		return cmd_exe_hold(argv[2], argc >= 4 ? argv[3] : NULL);
+	if (strcmp(verb, "mq") == 0 && argc == 3)
+		return cmd_mq(argv[2]);
 	if (strcmp(verb, "keyring") == 0)
 		return cmd_keyring();
 	if (strcmp(verb, "clock") == 0)

@@ -141,6 +141,15 @@ def test_run_killed_by_signal_number(rt, bundle):
     assert bg.wait() == 137
 
 
+@pytest.mark.parametrize("sig,code", [("KILL", 137), ("TERM", 143), ("SEGV", 139)])
+def test_run_exit_code_of_signal_death(rt, bundle, sig, code):
+    # without a pid namespace the shell is not a PID 1 and can die by signal
+    b = bundle("/bin/sh", "-c", "kill -%s $$" % sig)
+    b.drop_namespace("pid")
+    r = rt.run(b)
+    assert r.rc == code, r
+
+
 def test_run_forwards_signals(rt, bundle):
     bg = rt.run_bg(bundle("/bin/probe", "signals"))
     bg.wait_output(lambda t: "ready" in t)

@@ -20,7 +20,6 @@
 
 int container_poststop_and_remove(struct moat_ctx *ctx, int rootfd, const char *id,
 				  struct moat_err *err);
-static int init_pidfd(const struct moat_state *st);
 
 /* The config as it was created, for hooks after create. */
 static int saved_spec(int dirfd, const struct moat_state *st, struct moat_spec **ret,
@@ -112,7 +111,7 @@ int moat_start(struct moat_ctx *ctx, const char *id, struct moat_err *err)
 		}
 		if (m.type == SYNC_SECCOMP_FD) {
 			/* hand the init's seccomp listener to listenerPath */
-			int pidfd = init_pidfd(&st);
+			int pidfd = state_init_pidfd(&st);
 			if (!spec && (r = saved_spec(dirfd, &st, &spec, err)) < 0)
 				goto out;
 			struct container c = { .id = id, .bundle = st.bundle, .spec = spec, .pid = st.pid };
@@ -153,24 +152,18 @@ out:
 	return r;
 }
 
-/* A pidfd for the container's init, or -ESRCH if it is not that process any more. */
-static int init_pidfd(const struct moat_state *st)
+/* cgroup v1: a frozen task dies of SIGKILL only once thawed (runc thaws too). */
+static void thaw_after_kill(const struct moat_state *st, int sig)
 {
-	char pstate;
-	unsigned long long start;
+	struct moat_cgroup *cg;
+	struct moat_err ignored;
 
-	if (st->pid <= 0)
-		return -ESRCH;
-	int fd = sys_pidfd_open(st->pid, 0);
-	if (fd < 0)
-		return fd;
-	/* the pidfd pins the process: checking the start time after opening
-	 * it closes the pid-reuse race */
-	if (sys_proc_stat(st->pid, &pstate, &start) < 0 || start != st->start_time || pstate == 'Z') {
-		close(fd);
-		return -ESRCH;
+	if (sig != SIGKILL || st->status != MOAT_STATUS_PAUSED || !st->cgroup)
+		return;
+	if (moat_cgroup_open(st->cgroup, &cg, &ignored) == 0) {
+		moat_cgroup_freeze(cg, false, &ignored);
+		moat_cgroup_free(cg);
 	}
-	return fd;
 }
 
 int moat_kill(struct moat_ctx *ctx, const char *id, int sig, bool all, struct moat_err *err)
@@ -197,7 +190,7 @@ int moat_kill(struct moat_ctx *ctx, const char *id, int sig, bool all, struct mo
 		}
 		goto out;
 	}
-	int fd = init_pidfd(&st);
+	int fd = state_init_pidfd(&st);
 	if (fd < 0) {
 		r = moat_err_setx(err, ESRCH, "container \"%s\" is not running", id);
 		goto out;
@@ -206,6 +199,8 @@ int moat_kill(struct moat_ctx *ctx, const char *id, int sig, bool all, struct mo
 	close(fd);
 	if (r < 0)
 		moat_err_set(err, -r, "kill container \"%s\"", id);
+	else
+		thaw_after_kill(&st, sig);
 out:
 	moat_arena_free(&a);
 	return r;
@@ -213,10 +208,11 @@ out:
 
 static int kill_and_wait(const struct moat_state *st)
 {
-	int fd = init_pidfd(st);
+	int fd = state_init_pidfd(st);
 	if (fd < 0)
 		return 0;
 	sys_pidfd_send_signal(fd, SIGKILL);
+	thaw_after_kill(st, SIGKILL);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	int r;
 	do

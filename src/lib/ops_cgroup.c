@@ -319,24 +319,6 @@ static int oom_notifier(struct moat_cgroup *cg, int *ret_extra)
 
 /* A pidfd of the container's init, or -1 when it is not that process any
  * more (the same check as kill's: the start time recorded at create). */
-static int init_pidfd(const struct moat_state *st)
-{
-	unsigned long long start;
-	char pstate;
-
-	if (st->pid <= 0)
-		return -1;
-	int fd = sys_pidfd_open(st->pid, 0);
-	if (fd < 0)
-		return -1;
-	if (sys_proc_stat(st->pid, &pstate, &start) < 0 || start != st->start_time ||
-	    pstate == 'Z') {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -437,7 +419,7 @@ int moat_events(struct moat_ctx *ctx, const char *id, const struct moat_events_o
 	} else if (o->stats_only) {
 		r = emit_stats(o, id, l.cg, NULL, true, err);
 	} else {
-		int pidfd = init_pidfd(&l.st);
+		int pidfd = state_init_pidfd(&l.st);
 		if (pidfd < 0) {
 			r = moat_err_setx(err, ESRCH, "container \"%s\" is not running", id);
 		} else {

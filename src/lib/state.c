@@ -312,6 +312,23 @@ int state_load(int rootfd, const char *id, struct moat_arena *a, struct moat_sta
 	return r;
 }
 
+int state_init_pidfd(const struct moat_state *st)
+{
+	char pstate;
+	unsigned long long start;
+
+	if (st->pid <= 0)
+		return -ESRCH;
+	int fd = sys_pidfd_open(st->pid, 0);
+	if (fd < 0)
+		return fd;
+	if (sys_proc_stat(st->pid, &pstate, &start) < 0 || start != st->start_time || pstate == 'Z') {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
 void state_json(const struct moat_state *st, struct moat_buf *out, bool pretty)
 {
 	const char *nl = pretty ? "\n  " : "";

@@ -75,5 +75,10 @@ int state_load(int rootfd, const char *id, struct moat_arena *a, struct moat_sta
 void state_format(const struct moat_state *st, struct moat_buf *out);
 int state_parse(const char *text, struct moat_arena *a, struct moat_state *ret, struct moat_err *err);
 
+/* A pidfd for the container's init, or -ESRCH if it is not that process
+ * any more (the start time is checked after the pidfd pins the process,
+ * which closes the pid-reuse race). */
+int state_init_pidfd(const struct moat_state *st);
+
 /* The OCI state JSON (runtime-spec runtime.md "State"). */
 void state_json(const struct moat_state *st, struct moat_buf *out, bool pretty);

@@ -289,9 +289,6 @@ def test_pause_stopped_container_fails(rt, bundle):
     assert rt.delete(cid).rc == 0
 
 
-@pytest.mark.xfail(not V2, strict=False,
-                   reason="cgroup v1: a frozen task dies of SIGKILL only once thawed; "
-                          "kill/delete in src/lib/ops.c must thaw after SIGKILL, as runc does")
 def test_kill_and_delete_paused_container(rt, bundle):
     cid, _pid, cg, _ = start_detached(rt, sh_bundle(bundle, "sleep 60 & sleep 60 & wait"))
     try:

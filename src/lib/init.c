@@ -197,8 +197,11 @@ void init_main(struct container *c)
 			STEP(moat_err_set(&err, errno, "keep the host root for hooks"));
 	}
 
-	STEP(sync_send_type(c->sync_child, SYNC_PRE_PIVOT));
-	STEP(expect(c, SYNC_PRE_PIVOT_DONE, &m, &err));
+	/* a round trip only when the runtime has hooks to run here */
+	if (has_hooks(spec, MOAT_HOOK_PRESTART) || has_hooks(spec, MOAT_HOOK_CREATE_RUNTIME)) {
+		STEP(sync_send_type(c->sync_child, SYNC_PRE_PIVOT));
+		STEP(expect(c, SYNC_PRE_PIVOT_DONE, &m, &err));
+	}
 
 	if (own_mounts) {
 		STEP(rootfs_finish(c, &err));

@@ -50,6 +50,10 @@ def session():
     if not os.path.exists(harness.PROBE_BIN):
         pytest.skip("probe binary %s missing: build it (ninja -C build) or set PROBE_BIN" %
                     harness.PROBE_BIN)
+    src = harness.REPO / "tests" / "probe" / "probe.c"
+    if src.exists() and os.path.getmtime(harness.PROBE_BIN) < os.path.getmtime(src):
+        pytest.fail("probe %s is older than %s: rebuild it (ninja -C build)" %
+                    (harness.PROBE_BIN, src), pytrace=False)
     if not os.path.exists(harness.BUSYBOX):
         pytest.skip("%s missing: apt-get install busybox-static" % harness.BUSYBOX)
     base = tempfile.mkdtemp(prefix="moat-it-", dir="/tmp")

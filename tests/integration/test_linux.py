@@ -169,8 +169,12 @@ def _root_propagation(rt, b, host_mount, value):
     return "fromhost" in lines, lines[-1].split(" - ")[0].split()[6:]
 
 
-def test_rootfs_propagation_slave(rt, bundle, host_mount):
-    sees, optional = _root_propagation(rt, bundle(), host_mount, "slave")
+@pytest.mark.parametrize("value", [
+    "rslave",
+    # runc 1.1 applies "slave" to / only, and its rootfs stays private
+    pytest.param("slave", marks=pytest.mark.moat_only)])
+def test_rootfs_propagation_slave(rt, bundle, host_mount, value):
+    sees, optional = _root_propagation(rt, bundle(), host_mount, value)
     assert sees
     assert any(f.startswith("master:") for f in optional), optional
 

@@ -123,22 +123,10 @@ static uint64_t clone_flags(const struct moat_spec *spec)
 /* Hand the pty master to --console-socket, as runc does (the payload is a name). */
 static int console_forward(int sock, int master, struct moat_err *err)
 {
-	char name[] = "moat-console";
-	struct iovec iov = { .iov_base = name, .iov_len = sizeof(name) - 1 };
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = { 0 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
-		return moat_err_set(err, errno, "--console-socket: send pty");
-	return 0;
+	static const char name[] = "moat-console";
+	int r = sys_send_fd(sock, name, sizeof(name) - 1, master);
+
+	return r < 0 ? moat_err_set(err, -r, "--console-socket: send pty") : 0;
 }
 
 /* start.sock, where `moat start` connects. Made by the runtime (the init
@@ -163,20 +151,9 @@ static int start_socket(int dirfd, struct moat_err *err)
 
 static int console_connect(const char *path, struct moat_err *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int s = sys_unix_connect(path);
 
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return moat_err_setx(err, ENAMETOOLONG, "--console-socket: path too long");
-	strcpy(sa.sun_path, path);
-	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return moat_err_set(err, errno, "--console-socket: socket");
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-		close(s);
-		return moat_err_set(err, e, "--console-socket: connect %s", path);
-	}
-	return s;
+	return s < 0 ? moat_err_set(err, -s, "--console-socket: connect %s", path) : s;
 }
 
 static int write_pid_file(const char *path, pid_t pid, struct moat_err *err)

@@ -12,15 +12,6 @@
 #include "container.h"
 #include "sys/sys.h"
 
-static const char *const hook_names[MOAT_HOOK__COUNT] = {
-	[MOAT_HOOK_PRESTART] = "prestart",
-	[MOAT_HOOK_CREATE_RUNTIME] = "createRuntime",
-	[MOAT_HOOK_CREATE_CONTAINER] = "createContainer",
-	[MOAT_HOOK_START_CONTAINER] = "startContainer",
-	[MOAT_HOOK_POSTSTART] = "poststart",
-	[MOAT_HOOK_POSTSTOP] = "poststop",
-};
-
 /* The state goes in through a memfd, not a pipe: a hook that never reads its
  * stdin cannot block the runtime, and no writer process is needed. */
 static int state_memfd(const char *state_json)
@@ -114,7 +105,7 @@ int hooks_run(const struct moat_spec *spec, enum moat_hook_kind kind, const char
 	for (size_t i = 0; i < l->n; i++) {
 		int r = hook_run_one(&l->hooks[i], state_json, root_fd, err);
 		if (r < 0)
-			return moat_err_prefix(err, "hooks.%s[%zu]", hook_names[kind], i);
+			return moat_err_prefix(err, "hooks.%s[%zu]", moat_hook_kind_name(kind), i);
 	}
 	return 0;
 }
@@ -127,7 +118,7 @@ void hooks_run_warn(const struct moat_spec *spec, enum moat_hook_kind kind, cons
 
 	for (size_t i = 0; i < l->n; i++) {
 		if (hook_run_one(&l->hooks[i], state_json, -1, &err) < 0 && warn) {
-			moat_err_prefix(&err, "hooks.%s[%zu] failed (ignored)", hook_names[kind], i);
+			moat_err_prefix(&err, "hooks.%s[%zu] failed (ignored)", moat_hook_kind_name(kind), i);
 			warn(err.msg);
 		}
 	}

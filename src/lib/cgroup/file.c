@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cgroup/internal.h"
+#include "sys/sys.h"
 
 int cg_write(int dirfd, const char *file, const char *value)
 {
@@ -26,26 +27,7 @@ int cg_write(int dirfd, const char *file, const char *value)
 
 ssize_t cg_read(int dirfd, const char *file, char *buf, size_t size)
 {
-	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	size_t got = 0;
-	while (got + 1 < size) {
-		ssize_t n = read(fd, buf + got, size - 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	return (ssize_t)got;
+	return sys_read_file(dirfd, file, buf, size);
 }
 
 int cg_read_all(int dirfd, const char *file, char **ret, size_t *ret_len)

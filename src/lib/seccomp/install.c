@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "seccomp/internal.h"
+#include "sys/sys.h"
 
 static int install_error(int e, struct moat_err *err)
 {
@@ -122,63 +123,14 @@ int moat_seccomp_listener_fetch(int pidfd, int target_fd, int timeout_ms, int *r
 	}
 }
 
-static int listener_connect(const char *path, struct moat_err *err)
-{
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-
-	if (strlen(path) >= sizeof(addr.sun_path))
-		return moat_err_setx(err, ENAMETOOLONG, "linux.seccomp.listenerPath: too long");
-	strcpy(addr.sun_path, path);
-	int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (sock < 0)
-		return moat_err_set(err, errno, "seccomp listener: socket");
-	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		int e = errno;
-		close(sock);
-		return moat_err_set(err, e, "seccomp listener: connect %s", path);
-	}
-	return sock;
-}
-
-/* One sendmsg carries the fd and as much of the text as the socket takes;
- * the rest follows with plain sends. */
-static int send_with_fd(int sock, const char *text, size_t len, int fd)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = {0};
-	struct iovec iov = {.iov_base = (void *)text, .iov_len = len};
-	struct msghdr mh = {.msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = u.buf,
-			    .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	ssize_t n;
-	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	for (size_t done = n > 0 ? (size_t)n : 0; n >= 0 && done < len; done += (size_t)n) {
-		n = send(sock, text + done, len - done, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			n = 0;
-	}
-	return n < 0 ? -errno : 0;
-}
-
 int moat_seccomp_send_listener(const char *listener_path, int notify_fd, pid_t pid,
 			       const char *metadata, const char *state_json, struct moat_err *err)
 {
 	struct moat_buf msg = {0};
 
-	int sock = listener_connect(listener_path, err);
+	int sock = sys_unix_connect(listener_path);
 	if (sock < 0)
-		return sock;
+		return moat_err_set(err, -sock, "seccomp listener: connect %s", listener_path);
 	/* runtime-spec config-linux.md, "containerProcessState" */
 	moat_buf_printf(&msg,
 			"{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":%d,"
@@ -188,7 +140,7 @@ int moat_seccomp_send_listener(const char *listener_path, int notify_fd, pid_t p
 	moat_buf_puts(&msg, ",\"state\":");
 	moat_buf_puts(&msg, state_json);
 	moat_buf_puts(&msg, "}");
-	int r = send_with_fd(sock, msg.data, msg.len, notify_fd);
+	int r = sys_send_fd(sock, msg.data, msg.len, notify_fd);
 	moat_buf_free(&msg);
 	close(sock);
 	if (r < 0)

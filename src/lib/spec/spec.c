@@ -839,6 +839,11 @@ static const char *const hook_keys[MOAT_HOOK__COUNT] = {
     [MOAT_HOOK_POSTSTOP] = "poststop",
 };
 
+const char *moat_hook_kind_name(enum moat_hook_kind kind)
+{
+	return hook_keys[kind];
+}
+
 static int parse_hook(struct loader *ld, struct json_object *e, const char *path,
 		      struct moat_hook *h)
 {

@@ -212,5 +212,8 @@ int moat_spec_load_string(const char *json, size_t len, const char *bundle,
 int moat_spec_load_bundle(const char *bundle, struct moat_spec **ret_spec, struct moat_err *err);
 void moat_spec_free(struct moat_spec *spec);
 
+/* "prestart", "createRuntime", ... (the config.json key of a hook kind). */
+const char *moat_hook_kind_name(enum moat_hook_kind kind);
+
 /* Lookups on a loaded spec. */
 const struct moat_namespace *moat_spec_namespace(const struct moat_spec *spec, int type);

@@ -24,6 +24,12 @@ int sys_close_range(unsigned first, unsigned last, unsigned flags);
 int sys_capget(uint64_t *eff, uint64_t *prm, uint64_t *inh);
 int sys_capset(uint64_t eff, uint64_t prm, uint64_t inh);
 int sys_setns(int fd, int nstype);
+/* A connected AF_UNIX stream socket (O_CLOEXEC) to path, or -errno
+ * (-ENAMETOOLONG when path does not fit sun_path). */
+int sys_unix_connect(const char *path);
+/* Send fd with SCM_RIGHTS along with data (the first sendmsg carries the
+ * fd, plain sends the rest). Returns 0 or -errno. */
+int sys_send_fd(int sock, const void *data, size_t len, int fd);
 /* write(2) of the whole buffer; -errno on failure, -EIO on a short write. */
 int sys_write_all(int fd, const void *buf, size_t len);
 /* open(path) + write_all + close, for /proc and cgroup files. */

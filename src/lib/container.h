@@ -27,6 +27,7 @@ struct container {
 	int dirfd;      /* this container's (locked) state dir */
 	char tmpname[256]; /* the state dir's name until published as id */
 	bool published;
+	unsigned needs;   /* STATE_NEEDS_*: what start/delete need the saved config for */
 
 	bool detached;  /* create: wait for `start` on start.sock; run: SYNC_START */
 	int sync_parent, sync_child; /* socketpair ends */

@@ -317,11 +317,19 @@ static int container_create(struct container *c, struct moat_err *err)
 		return r;
 	}
 	c->dirfd = r;
-	/* delete runs poststop hooks from this copy, whatever the bundle becomes */
-	int cfd = openat(c->dirfd, "config.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	r = cfd < 0 ? -errno : sys_write_all(cfd, raw, raw_len);
-	if (cfd >= 0)
-		close(cfd);
+	/* start and delete run hooks (and hand over a seccomp listener) from a
+	 * copy of the config, whatever the bundle becomes; without any of those
+	 * no copy is kept and nothing is parsed again */
+	c->needs = (c->spec->hooks[MOAT_HOOK_POSTSTART].n ? STATE_NEEDS_POSTSTART : 0) |
+		   (c->spec->hooks[MOAT_HOOK_POSTSTOP].n ? STATE_NEEDS_POSTSTOP : 0) |
+		   (c->spec->seccomp && c->spec->seccomp->listener_path ? STATE_NEEDS_NOTIFY : 0);
+	r = 0;
+	if (c->needs) {
+		int cfd = openat(c->dirfd, "config.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		r = cfd < 0 ? -errno : sys_write_all(cfd, raw, raw_len);
+		if (cfd >= 0)
+			close(cfd);
+	}
 	free(raw);
 	if (r < 0) {
 		moat_err_set(err, -r, "save config.json");
@@ -442,7 +450,7 @@ static int container_create(struct container *c, struct moat_err *err)
 
 	struct moat_state st = { .id = (char *)c->id, .pid = pid, .start_time = c->start_time,
 				 .bundle = c->bundle, .rootfs = c->spec->root_path,
-				 .created = created, .owner = "" };
+				 .created = created, .owner = "", .needs = c->needs };
 	char **keys = moat_arena_alloc(&c->spec->arena, (c->spec->n_annotations + 1) * sizeof(char *));
 	char **vals = moat_arena_alloc(&c->spec->arena, (c->spec->n_annotations + 1) * sizeof(char *));
 	for (size_t i = 0; i < c->spec->n_annotations; i++) {

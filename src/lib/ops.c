@@ -132,7 +132,7 @@ int moat_start(struct moat_ctx *ctx, const char *id, struct moat_err *err)
 	}
 	unlinkat(dirfd, "start.sock", 0);
 	r = 0;
-	if (spec || saved_spec(dirfd, &st, &spec, &e) == 0) {
+	if (spec || ((st.needs & STATE_NEEDS_POSTSTART) && saved_spec(dirfd, &st, &spec, &e) == 0)) {
 		if (spec->hooks[MOAT_HOOK_POSTSTART].n) {
 			struct container c = { .id = id, .bundle = st.bundle, .spec = spec, .pid = st.pid };
 			struct moat_buf b = { 0 };
@@ -232,7 +232,7 @@ int container_poststop_and_remove(struct moat_ctx *ctx, int rootfd, const char *
 	struct moat_err e;
 
 	int dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (dirfd >= 0 && state_read(dirfd, id, &a, &st, &e) == 0) {
+	if (dirfd >= 0 && state_read(dirfd, id, &a, &st, &e) == 0 && (st.needs & STATE_NEEDS_POSTSTOP)) {
 		struct moat_spec *spec = NULL;
 		if (saved_spec(dirfd, &st, &spec, &e) == 0) {
 			if (spec->hooks[MOAT_HOOK_POSTSTOP].n) {

@@ -147,6 +147,8 @@ void state_format(const struct moat_state *st, struct moat_buf *out)
 	put_kv(out, "created", st->created);
 	put_kv(out, "owner", st->owner);
 	put_kv(out, "cgroup", st->cgroup);
+	if (st->needs)
+		moat_buf_printf(out, "needs=%u\n", st->needs);
 	for (size_t i = 0; i < st->n_annotations; i++) {
 		put_kv(out, "annotation_key", st->annot_keys[i]);
 		put_kv(out, "annotation_value", st->annot_values[i]);
@@ -194,6 +196,8 @@ int state_parse(const char *text, struct moat_arena *a, struct moat_state *ret, 
 			ret->owner = v;
 		} else if (KEY("cgroup")) {
 			ret->cgroup = v;
+		} else if (KEY("needs")) {
+			ret->needs = (unsigned)strtoul(v, NULL, 10);
 		} else if (KEY("annotation_key") || KEY("annotation_value")) {
 			if (n_keys == cap && KEY("annotation_key")) {
 				size_t ncap = cap ? cap * 2 : 8;

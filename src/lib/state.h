@@ -5,7 +5,8 @@
  *
  *   state        what `state`/`list` need, key=value lines; written once by
  *                create (tmp file + rename, so readers see all or nothing)
- *   config.json  the config as created (delete runs poststop hooks from it)
+ *   config.json  the config as created, kept only when a later command needs
+ *                it (poststart/poststop hooks, a seccomp listenerPath)
  *   start.sock   the waiting init listens here until `start` (absent: started)
  *
  * The directory is made under a temporary name, locked with flock(), given
@@ -23,6 +24,10 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
+
+#define STATE_NEEDS_POSTSTART 1u /* start runs poststart hooks */
+#define STATE_NEEDS_POSTSTOP 2u  /* delete runs poststop hooks */
+#define STATE_NEEDS_NOTIFY 4u    /* start hands a seccomp listener to listenerPath */
 
 enum moat_status {
 	MOAT_STATUS_CREATING,
@@ -43,6 +48,9 @@ struct moat_state {
 	char *created; /* RFC 3339 UTC */
 	char *owner;
 	char *cgroup; /* serialized cgroup handle, NULL when none */
+	/* What later commands need the saved config.json for (STATE_NEEDS_*);
+	 * 0: nothing, and no copy is kept. */
+	unsigned needs;
 	char **annot_keys, **annot_values;
 	size_t n_annotations;
 	enum moat_status status; /* derived when read */

@@ -27,6 +27,8 @@ struct moat_ctx {
 	bool debug;
 	/* Called for warnings (a failing poststart/poststop hook, ...). May be NULL. */
 	void (*warn)(const char *msg);
+	/* Called with detail when debug is set (--debug). May be NULL. */
+	void (*debug_log)(const char *msg);
 };
 
 struct moat_create_opts {

@@ -67,6 +67,13 @@ int cli_fail(struct cli *cli, const struct moat_err *err)
 	return 1;
 }
 
+static void cli_debug(const char *msg)
+{
+	fprintf(stderr, "moat: debug: %s\n", msg);
+	if (the_cli)
+		log_line(the_cli, "debug", msg);
+}
+
 static void cli_warn(const char *msg)
 {
 	fprintf(stderr, "moat: warning: %s\n", msg);
@@ -160,7 +167,7 @@ static int take_value(int argc, char **argv, int *i, const char *name, const cha
 
 int moat_cli_main(int argc, char **argv)
 {
-	struct cli cli = { .ctx = { .root = "/run/moat", .warn = cli_warn } };
+	struct cli cli = { .ctx = { .root = "/run/moat", .warn = cli_warn, .debug_log = cli_debug } };
 	const char *v;
 	int i, r;
 

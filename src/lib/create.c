@@ -370,6 +370,15 @@ static int container_create(struct container *c, struct moat_err *err)
 			moat_err_prefix(err, "config.json");
 			goto fail;
 		}
+		const char *const *skipped;
+		size_t n = moat_seccomp_filter_skipped(c->seccomp, &skipped);
+		for (size_t i = 0; i < n && c->ctx->debug && c->ctx->debug_log; i++) {
+			char msg[256];
+			snprintf(msg, sizeof(msg),
+				 "linux.seccomp: syscall \"%s\" is unknown to this libseccomp/arch, skipped",
+				 skipped[i]);
+			c->ctx->debug_log(msg);
+		}
 	}
 	/* The cgroup exists, with its limits, before the init does; the init
 	 * joins it as its first act (moat_cgroup_join has the why). */
@@ -380,6 +389,12 @@ static int container_create(struct container *c, struct moat_err *err)
 		goto fail;
 	if ((r = moat_cgroup_join_prepare(c->cgroup, &c->join, err)) < 0)
 		goto fail;
+	if (c->ctx->debug && c->ctx->debug_log) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "cgroup: %s (%s)", moat_cgroup_get_path(c->cgroup),
+			 moat_cgroup_layout_name(moat_cgroup_get_layout(c->cgroup)));
+		c->ctx->debug_log(msg);
+	}
 	if (c->detached && (r = c->start_listen = start_socket(c->dirfd, err)) < 0)
 		goto fail;
 	int sp[2];

@@ -24,6 +24,10 @@
  *   probe keyring              serial of the session keyring
  *   probe mq /NAME             create a POSIX message queue
  *   probe readlink PATH
+ *   probe syscall NAME [ARG...]  the raw syscall NAME (a few, see syscalls[])
+ *                              with ARGs: numbers (strtoull base 0, so
+ *                              0xffffffff works), "buf" (a zeroed 4 KiB
+ *                              buffer) or else the string itself
  *
  * Actions print "ok" (exit 0) or the errno name, e.g. "EACCES" (exit 1).
  * Usage errors exit 2.
@@ -734,10 +738,56 @@ static int cmd_readlink(const char *path)
 	return 0;
 }
 
+static int usage(void);
+
+/* The syscalls `probe syscall` knows, mostly ones seccomp profiles deny. */
+static const struct {
+	const char *name;
+	long nr;
+} syscalls[] = {
+    {"bpf", SYS_bpf},
+    {"getppid", SYS_getppid},
+    {"io_uring_setup", SYS_io_uring_setup},
+    {"keyctl", SYS_keyctl},
+    {"mkdir", SYS_mkdir},
+    {"mkdirat", SYS_mkdirat},
+    {"mount", SYS_mount},
+    {"personality", SYS_personality},
+    {"ptrace", SYS_ptrace},
+    {"setns", SYS_setns},
+    {"umount2", SYS_umount2},
+    {"unshare", SYS_unshare},
+};
+
+static int cmd_syscall(const char *name, int argc, char **argv)
+{
+	static char buf[4096];
+	unsigned long a[6] = {0};
+	long nr = -1;
+	size_t i;
+
+	for (i = 0; i < sizeof(syscalls) / sizeof(syscalls[0]); i++)
+		if (strcmp(syscalls[i].name, name) == 0)
+			nr = syscalls[i].nr;
+	if (nr < 0 || argc > 6)
+		return usage();
+	for (int k = 0; k < argc; k++) {
+		char *end;
+
+		errno = 0;
+		a[k] = strtoull(argv[k], &end, 0);
+		if (strcmp(argv[k], "buf") == 0)
+			a[k] = (unsigned long)buf;
+		else if (errno || *end || end == argv[k])
+			a[k] = (unsigned long)argv[k];
+	}
+	return report_errno(syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]) != -1);
+}
+
 static int usage(void)
 {
 	fputs("usage: probe report|fds|write|open|mknod|stat|mounts|sleep|signals|exit|"
-	      "fdwrite|exe|exe-hold|keyring|mq|clock|readlink ...\n",
+	      "fdwrite|exe|exe-hold|keyring|mq|clock|readlink|syscall ...\n",
 	      stderr);
 	return 2;
 }
@@ -785,6 +835,8 @@ static int dispatch(int argc, char **argv)
 		return cmd_clock();
 	if (strcmp(verb, "readlink") == 0 && argc == 3)
 		return cmd_readlink(argv[2]);
+	if (strcmp(verb, "syscall") == 0 && argc >= 3)
+		return cmd_syscall(argv[2], argc - 3, argv + 3);
 	return usage();
 }
 

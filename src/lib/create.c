@@ -666,6 +666,8 @@ static int wait_exec(struct container *c, struct recorder *rec, struct moat_err 
 				return moat_err_set(err, r, "--seccomp-record: start the recorder");
 			rec->running = true;
 		}
+		if ((r = sync_send_type(c->sync_parent, SYNC_SECCOMP_FD_TAKEN)) < 0)
+			return moat_err_set(err, -r, "linux.seccomp: release the init");
 	}
 }
 

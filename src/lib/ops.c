@@ -122,6 +122,8 @@ int moat_start(struct moat_ctx *ctx, const char *id, struct moat_err *err)
 			moat_buf_free(&b);
 			if (pidfd >= 0)
 				close(pidfd);
+			if (r == 0 && (r = sync_send_type(s, SYNC_SECCOMP_FD_TAKEN)) < 0)
+				moat_err_set(err, -r, "linux.seccomp: release the init");
 			if (r < 0) {
 				/* a NOTIFY filter without its agent would hang the
 				 * container: it does not start */

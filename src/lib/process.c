@@ -281,5 +281,14 @@ int process_seccomp(struct container *c, struct moat_err *err)
 	r = moat_seccomp_install(c->seccomp, 0, &notify_fd, err);
 	if (r < 0)
 		return moat_err_prefix(err, "linux.seccomp");
+	if (notify_fd >= 0) {
+		/* The listener is close-on-exec here: wait until the runtime
+		 * holds its copy, or execve would close the only one. */
+		struct sync_msg m;
+		r = sync_recv(c->report_fd, &m, NULL);
+		if (r < 0 || m.type != SYNC_SECCOMP_FD_TAKEN)
+			return moat_err_setx(err, EPROTO, "linux.seccomp: the runtime did not take the listener");
+		close(notify_fd);
+	}
 	return 0;
 }

@@ -36,6 +36,9 @@ enum sync_type {
 	/* init -> runtime (on the report fd): the seccomp listener will be fd
 	 * number pid in the init; fetch it with pidfd_getfd once installed. */
 	SYNC_SECCOMP_FD,
+	/* runtime -> init: the listener was taken; go on to execve (the
+	 * listener is close-on-exec in the init, so it must not exec before). */
+	SYNC_SECCOMP_FD_TAKEN,
 };
 
 struct sync_msg {

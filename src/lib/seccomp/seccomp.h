@@ -40,9 +40,12 @@
  * (not yet connected) listener, so the runtime fetches it instead:
  *
  *   init:    n = moat_seccomp_listener_next_fd();  tell the runtime n (sync
- *            socket, before installing);  moat_seccomp_install();  execve
+ *            socket, before installing);  moat_seccomp_install();  wait for
+ *            the runtime's "taken" (the listener is close-on-exec: an
+ *            execve before the runtime holds its copy would close it);  execve
  *   runtime: moat_seccomp_listener_fetch(pidfd, n, ...) -> fd (pidfd_getfd)
  *            moat_seccomp_send_listener(listenerPath, fd, state JSON, ...)
+ *            tell the init "taken"
  *
  * This puts no restriction on which syscalls a profile may NOTIFY (runc
  * forbids NOTIFY as default action and on write(2) for this reason), and it

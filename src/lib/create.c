@@ -63,36 +63,6 @@ static void now_rfc3339(char *buf, size_t size)
 	snprintf(buf + n, size - n, ".%09ldZ", ts.tv_nsec);
 }
 
-static int read_whole(const char *path, char **ret, size_t *ret_len, struct moat_err *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return moat_err_set(err, errno, "open %s", path);
-	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_size > 16 << 20) {
-		close(fd);
-		return moat_err_setx(err, EFBIG, "%s: too large", path);
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		abort();
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n <= 0) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			break;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	*ret = buf;
-	*ret_len = got;
-	return 0;
-}
-
 static uint64_t clone_flags(const struct moat_spec *spec)
 {
 	const struct moat_namespace *user = moat_spec_namespace(spec, CLONE_NEWUSER);
@@ -284,8 +254,11 @@ static int container_create(struct container *c, struct moat_err *err)
 	if (!c->bundle)
 		return moat_err_set(err, errno, "bundle %s", c->opts->bundle ? c->opts->bundle : ".");
 	snprintf(cfgpath, sizeof(cfgpath), "%s/config.json", c->bundle);
-	if ((r = read_whole(cfgpath, &raw, &raw_len, err)) < 0)
-		return moat_err_prefix(err, "config.json");
+	if ((r = sys_read_all(AT_FDCWD, cfgpath, 16 << 20, &raw, &raw_len)) < 0) {
+		if (r == -EFBIG)
+			return moat_err_setx(err, EFBIG, "config.json: larger than 16 MiB");
+		return moat_err_set(err, -r, "config.json: open %s", cfgpath);
+	}
 	r = moat_spec_load_string(raw, raw_len, c->bundle, &c->spec, err);
 	if (r < 0) {
 		free(raw);

@@ -25,23 +25,13 @@ int container_poststop_and_remove(struct moat_ctx *ctx, int rootfd, const char *
 static int saved_spec(int dirfd, const struct moat_state *st, struct moat_spec **ret,
 		      struct moat_err *err)
 {
-	char buf[1 << 16];
-	char *big = NULL;
-	ssize_t n = sys_read_file(dirfd, "config.json", buf, sizeof(buf));
-	if (n < 0)
-		return moat_err_set(err, (int)-n, "read saved config.json");
-	if ((size_t)n >= sizeof(buf) - 1) {
-		big = malloc(16 << 20);
-		if (!big)
-			abort();
-		n = sys_read_file(dirfd, "config.json", big, 16 << 20);
-		if (n < 0) {
-			free(big);
-			return moat_err_set(err, (int)-n, "read saved config.json");
-		}
-	}
-	int r = moat_spec_load_string(big ? big : buf, (size_t)n, st->bundle, ret, err);
-	free(big);
+	char *json;
+	size_t len;
+	int r = sys_read_all(dirfd, "config.json", 16 << 20, &json, &len);
+	if (r < 0)
+		return moat_err_set(err, -r, "read saved config.json");
+	r = moat_spec_load_string(json, len, st->bundle, ret, err);
+	free(json);
 	if (r < 0)
 		return moat_err_prefix(err, "saved config.json");
 	return 0;

@@ -2,6 +2,7 @@
 /* Reading and writing cgroup files relative to a directory fd. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,40 +33,7 @@ ssize_t cg_read(int dirfd, const char *file, char *buf, size_t size)
 
 int cg_read_all(int dirfd, const char *file, char **ret, size_t *ret_len)
 {
-	int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	/* cgroupfs reports size 0: grow as needed */
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		abort();
-	for (;;) {
-		if (cap - len < 2) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				abort();
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*ret = buf;
-	if (ret_len)
-		*ret_len = len;
-	return 0;
+	return sys_read_all(dirfd, file, SIZE_MAX / 2, ret, ret_len);
 }
 
 static int parse_u64(const char *s, uint64_t *ret)

@@ -25,6 +25,7 @@
 #include "base/names.h"
 #include "base/path.h"
 #include "spec/internal.h"
+#include "sys/sys.h"
 
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
 
@@ -1391,39 +1392,12 @@ int moat_spec_load_string(const char *json, size_t len, const char *bundle,
 /* The whole file, NUL-terminated, at most CONFIG_MAX bytes. */
 static int read_config(const char *path, char **ret, size_t *ret_len, struct moat_err *err)
 {
-	size_t cap = 64 << 10, len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int r = sys_read_all(AT_FDCWD, path, CONFIG_MAX, ret, ret_len);
 
-	if (fd < 0)
-		return moat_err_set(err, errno, "open %s", path);
-	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf)
-			abort();
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			return moat_err_set(err, e, "read %s", path);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len > CONFIG_MAX) {
-			free(buf);
-			close(fd);
-			return moat_err_setx(err, EFBIG, "larger than %d MiB", CONFIG_MAX >> 20);
-		}
-		if (cap - len - 1 == 0)
-			buf = realloc(buf, cap *= 2);
-	}
-	close(fd);
-	buf[len] = '\0';
-	*ret = buf;
-	*ret_len = len;
+	if (r == -EFBIG)
+		return moat_err_setx(err, EFBIG, "larger than %d MiB", CONFIG_MAX >> 20);
+	if (r < 0)
+		return moat_err_set(err, -r, "open %s", path);
 	return 0;
 }
 

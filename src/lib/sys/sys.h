@@ -34,6 +34,9 @@ int sys_send_fd(int sock, const void *data, size_t len, int fd);
 int sys_write_all(int fd, const void *buf, size_t len);
 /* open(path) + write_all + close, for /proc and cgroup files. */
 int sys_write_file(int dirfd, const char *path, const char *buf, size_t len);
+/* Read a whole file of any size (cgroupfs and procfs report size 0) into a
+ * malloc'd, NUL-terminated buffer. -EFBIG past max bytes. */
+int sys_read_all(int dirfd, const char *path, size_t max, char **ret, size_t *ret_len);
 /* Read a whole (small) file into buf (NUL-terminated). Returns the length. */
 ssize_t sys_read_file(int dirfd, const char *path, char *buf, size_t size);
 /* State letter (field 3) and start time in clock ticks since boot (field 22)

@@ -303,7 +303,7 @@ def test_kill_and_delete_paused_container(rt, bundle):
     r = rt.delete(cid, force=True)
     if r.rc != 0:
         rt.cmd("resume", cid)
-    assert r.rc == 0 and time.monotonic() - t < 3, r
+    assert r.rc == 0 and time.monotonic() - t < 8, r  # a missing thaw hangs the full 10 s
 
 
 # ---- devices -----------------------------------------------------------------

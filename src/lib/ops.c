@@ -37,24 +37,13 @@ static int saved_spec(int dirfd, const struct moat_state *st, struct moat_spec *
 	return 0;
 }
 
-static int open_root(struct moat_ctx *ctx, const char *id, struct moat_err *err)
-{
-	int r = moat_id_check(id, err);
-	if (r < 0)
-		return r;
-	r = state_root_open(ctx->root, false, err);
-	if (r == -ENOENT)
-		return moat_err_setx(err, ENOENT, "container \"%s\" does not exist", id);
-	return r;
-}
-
 int moat_start(struct moat_ctx *ctx, const char *id, struct moat_err *err)
 {
 	struct moat_arena a = { 0 };
 	struct moat_state st;
 	int rootfd, dirfd = -1, s = -1, r;
 
-	if ((rootfd = open_root(ctx, id, err)) < 0)
+	if ((rootfd = state_root_for(ctx->root, id, err)) < 0)
 		return rootfd;
 	if ((r = dirfd = state_dir_lock(rootfd, id, err)) < 0)
 		goto out;
@@ -162,13 +151,9 @@ int moat_kill(struct moat_ctx *ctx, const char *id, int sig, bool all, struct mo
 {
 	struct moat_arena a = { 0 };
 	struct moat_state st;
-	int rootfd, r;
+	int r;
 
-	if ((rootfd = open_root(ctx, id, err)) < 0)
-		return rootfd;
-	r = state_load(rootfd, id, &a, &st, err);
-	close(rootfd);
-	if (r < 0)
+	if ((r = state_load_id(ctx->root, id, &a, &st, err)) < 0)
 		goto out;
 	if (st.status == MOAT_STATUS_STOPPED || st.status == MOAT_STATUS_CREATING) {
 		r = moat_err_setx(err, ESRCH, "container \"%s\" is not running", id);
@@ -266,7 +251,7 @@ int moat_delete(struct moat_ctx *ctx, const char *id, bool force, struct moat_er
 	struct moat_state st;
 	int rootfd, dirfd, r;
 
-	if ((rootfd = open_root(ctx, id, err)) < 0)
+	if ((rootfd = state_root_for(ctx->root, id, err)) < 0)
 		return force && rootfd == -ENOENT ? 0 : rootfd;
 	if ((r = dirfd = state_dir_lock(rootfd, id, err)) < 0) {
 		/* delete --force of a container that is gone succeeds, as runc's
@@ -300,12 +285,8 @@ int moat_state(struct moat_ctx *ctx, const char *id, struct moat_buf *out, struc
 {
 	struct moat_arena a = { 0 };
 	struct moat_state st;
-	int rootfd, r;
 
-	if ((rootfd = open_root(ctx, id, err)) < 0)
-		return rootfd;
-	r = state_load(rootfd, id, &a, &st, err);
-	close(rootfd);
+	int r = state_load_id(ctx->root, id, &a, &st, err);
 	if (r == 0)
 		state_json(&st, out, true);
 	moat_arena_free(&a);

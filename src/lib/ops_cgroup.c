@@ -49,12 +49,7 @@ static int load(struct moat_ctx *ctx, const char *id, bool lock, struct loaded *
 	int rootfd, r;
 
 	*l = (struct loaded){.dirfd = -1};
-	if ((r = moat_id_check(id, err)) < 0)
-		return r;
-	rootfd = state_root_open(ctx->root, false, err);
-	if (rootfd == -ENOENT)
-		return moat_err_setx(err, ENOENT, "container \"%s\" does not exist", id);
-	if (rootfd < 0)
+	if ((rootfd = state_root_for(ctx->root, id, err)) < 0)
 		return rootfd;
 	if (lock) {
 		r = l->dirfd = state_dir_lock(rootfd, id, err);

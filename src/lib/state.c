@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup/cgroup.h"
+#include "base/path.h"
 #include "sys/sys.h"
 
 static const char *const status_names[] = {
@@ -331,6 +332,28 @@ int state_init_pidfd(const struct moat_state *st)
 		return -ESRCH;
 	}
 	return fd;
+}
+
+int state_root_for(const char *root, const char *id, struct moat_err *err)
+{
+	int r = moat_id_check(id, err);
+	if (r < 0)
+		return r;
+	r = state_root_open(root, false, err);
+	if (r == -ENOENT)
+		return moat_err_setx(err, ENOENT, "container \"%s\" does not exist", id);
+	return r;
+}
+
+int state_load_id(const char *root, const char *id, struct moat_arena *a, struct moat_state *ret,
+		  struct moat_err *err)
+{
+	int rootfd = state_root_for(root, id, err);
+	if (rootfd < 0)
+		return rootfd;
+	int r = state_load(rootfd, id, a, ret, err);
+	close(rootfd);
+	return r;
 }
 
 void state_json(const struct moat_state *st, struct moat_buf *out, bool pretty)

@@ -75,6 +75,12 @@ int state_dir_lock(int rootfd, const char *id, struct moat_err *err);
 int state_write(int dirfd, const struct moat_state *st, struct moat_err *err);
 int state_read(int dirfd, const char *id, struct moat_arena *a, struct moat_state *ret,
 	       struct moat_err *err);
+/* The state root of an existing container id: the id is checked, and a
+ * missing root reads as "container \"ID\" does not exist". Returns an fd. */
+int state_root_for(const char *root, const char *id, struct moat_err *err);
+/* state_root_for + state_load: a container's state by id, in one call. */
+int state_load_id(const char *root, const char *id, struct moat_arena *a, struct moat_state *ret,
+		  struct moat_err *err);
 /* Read a container's state by id, with its status derived from the process. */
 int state_load(int rootfd, const char *id, struct moat_arena *a, struct moat_state *ret,
 	       struct moat_err *err);

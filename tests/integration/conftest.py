@@ -189,3 +189,17 @@ def shortdir():
     yield Path(d)
     if not mounts_under(d):
         shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def host_mount(workdir):
+    """Mount things on the host under workdir; unmounted after the test."""
+    made = []
+
+    def mount(*args):
+        subprocess.run(["mount", *[str(a) for a in args]], check=True)
+        made.append(str(args[-1]))
+
+    yield mount
+    for target in reversed(made):
+        subprocess.run(["umount", "-l", target], stderr=subprocess.DEVNULL)

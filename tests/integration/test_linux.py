@@ -12,18 +12,6 @@ DEFAULT_DEVICES = {"/dev/null": (1, 3), "/dev/zero": (1, 5), "/dev/full": (1, 7)
                    "/dev/random": (1, 8), "/dev/urandom": (1, 9), "/dev/tty": (5, 0)}
 
 
-@pytest.fixture
-def host_mount(workdir):
-    made = []
-
-    def mount(*args):
-        subprocess.run(["mount", *[str(a) for a in args]], check=True)
-        made.append(str(args[-1]))
-
-    yield mount
-    for target in reversed(made):
-        subprocess.run(["umount", "-l", target], stderr=subprocess.DEVNULL)
-
 
 def run_lines(rt, b, script):
     b.set_args("/bin/sh", "-c", script)

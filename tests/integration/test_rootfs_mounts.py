@@ -33,19 +33,6 @@ def hostdir(workdir):
     return d
 
 
-@pytest.fixture
-def host_mount(workdir):
-    """Mount things on the host under workdir; unmounted after the test."""
-    made = []
-
-    def mount(*args):
-        subprocess.run(["mount", *[str(a) for a in args]], check=True)
-        made.append(str(args[-1]))
-
-    yield mount
-    for target in reversed(made):
-        subprocess.run(["umount", "-l", target], stderr=subprocess.DEVNULL)
-
 
 def test_root_path_relative(rt, bundle):
     b = bundle()
